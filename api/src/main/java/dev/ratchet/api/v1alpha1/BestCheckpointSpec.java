@@ -1,0 +1,20 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+
+/** The metric and window that rank checkpoints; a single lucky episode never wins. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BestCheckpointSpec {
+
+  @Default("scoreMean")
+  @JsonPropertyDescription("Windowed metric that ranks checkpoints (higher is better).")
+  public RunMetric metric = RunMetric.SCORE_MEAN;
+
+  @Default("100")
+  @Min(1)
+  @JsonPropertyDescription("Episodes in the window the metric is averaged over.")
+  public int window = 100;
+}

@@ -1,0 +1,27 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** A committed checkpoint as status points to it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CheckpointRef {
+
+  @JsonPropertyDescription("Checkpoint id, e.g. ep-000001200-a0004.")
+  public String id;
+
+  @JsonPropertyDescription("Episode the checkpoint was written at.")
+  public Long episode;
+
+  @JsonPropertyDescription("Phase the checkpoint was written in.")
+  public String phase;
+
+  @JsonPropertyDescription("Windowed score mean when the checkpoint was written.")
+  public Double scoreMean;
+
+  @JsonPropertyDescription("s3:// URI of the checkpoint folder.")
+  public String uri;
+
+  @JsonPropertyDescription("sha256 of the checkpoint's manifest.json.")
+  public String sha256;
+}

@@ -1,0 +1,36 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The simulated world the agent acts in, vectorized over several copies. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EnvironmentSpec {
+
+  @Required
+  @JsonPropertyDescription("Environment: cartpole, dungeon (roguelike) or intercept (missile).")
+  public EnvironmentName name;
+
+  @Default("8")
+  @Min(1)
+  @JsonPropertyDescription("Environment copies stepped together in one batched forward pass.")
+  public int numEnvs = 8;
+
+  @Default("500")
+  @Min(1)
+  @JsonPropertyDescription("Steps after which an episode is cut off.")
+  public int maxStepsPerEpisode = 500;
+
+  @Default("42")
+  @JsonPropertyDescription("Seed of the environments and the trainer's random generators.")
+  public long seed = 42;
+
+  @JsonPropertyDescription("Environment-specific options, e.g. interceptRadius for intercept.")
+  public Map<String, JsonNode> options = new LinkedHashMap<>();
+}

@@ -1,0 +1,23 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Kinds of history entries. */
+public enum HistoryType {
+  @JsonProperty("PhaseTransition")
+  PHASE_TRANSITION,
+  @JsonProperty("Rollback")
+  ROLLBACK,
+  @JsonProperty("ManualRollback")
+  MANUAL_ROLLBACK,
+  @JsonProperty("Restart")
+  RESTART,
+  @JsonProperty("EarlyStop")
+  EARLY_STOP,
+  @JsonProperty("Suspend")
+  SUSPEND,
+  @JsonProperty("Resume")
+  RESUME,
+  @JsonProperty("Failure")
+  FAILURE
+}

@@ -1,0 +1,34 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** An S3 location; credentials come only from a Secret, never from the spec. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StorageSpec {
+
+  @Pattern("^https?://.+")
+  @JsonPropertyDescription("S3 endpoint URL; defaults to the operator's configured endpoint.")
+  public String endpoint;
+
+  @Required
+  @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+  @JsonPropertyDescription("Bucket name (3-63 lowercase letters, digits, dots and dashes).")
+  public String bucket;
+
+  @Default("ratchet")
+  @Pattern("^[A-Za-z0-9._/-]*$")
+  @JsonPropertyDescription("Key prefix under which NAMESPACE/RUN/checkpoints/ is written.")
+  public String prefix = "ratchet";
+
+  @JsonPropertyDescription(
+      "Secret with accessKey and secretKey; defaults to the operator's configured Secret.")
+  public String credentialsSecret;
+
+  @Default("us-east-1")
+  @JsonPropertyDescription("S3 region.")
+  public String region = "us-east-1";
+}

@@ -1,0 +1,47 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The trainer container of each attempt: image, accelerators, resources and scheduling. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TrainerSpec {
+
+  @JsonPropertyDescription("Trainer image; defaults to the operator's configured trainer image.")
+  public String image;
+
+  @Default("1")
+  @Min(0)
+  @JsonPropertyDescription("GPUs requested as nvidia.com/gpu limits; 0 trains on CPU.")
+  public int gpus = 1;
+
+  @Default("auto")
+  @JsonPropertyDescription("Device the trainer uses: auto picks the GPU when one is visible.")
+  public Device device = Device.AUTO;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of the trainer container.")
+  public ResourceRequirements resources;
+
+  @JsonPropertyDescription("Node labels the trainer pod must be scheduled on.")
+  public Map<String, String> nodeSelector = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Tolerations of the trainer pod, e.g. for GPU node taints.")
+  public List<Toleration> tolerations = new ArrayList<>();
+
+  @JsonPropertyDescription("Extra environment variables of the trainer container.")
+  public List<EnvVar> env = new ArrayList<>();
+
+  @Default("5")
+  @Min(0)
+  @JsonPropertyDescription("Crash restarts allowed before the run is marked Failed.")
+  public int maxRestarts = 5;
+}

@@ -1,0 +1,58 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the user asks for: the trainer, the world, the model, the phases and the safety nets.
+ *
+ * <p>The spec classes are plain Jackson bindings of the resource; Java initializers carry the same
+ * defaults as the CRD schema so that code reading a spec never sees a missing default.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TrainingRunSpec {
+
+  @JsonPropertyDescription("Trainer container: image, GPUs, resources, scheduling, restarts.")
+  public TrainerSpec trainer = new TrainerSpec();
+
+  @Required
+  @JsonPropertyDescription("The environment the agent is trained in.")
+  public EnvironmentSpec environment;
+
+  @JsonPropertyDescription("Policy network architecture and its sizes.")
+  public ModelSpec model = new ModelSpec();
+
+  @JsonPropertyDescription(
+      "PPO hyperparameters shared by all phases unless a phase overrides them.")
+  public PpoSpec ppo = new PpoSpec();
+
+  @Required
+  @Size(min = 1)
+  @JsonPropertyDescription(
+      "Ordered training phases; each runs until its gate holds, the run ends after the last.")
+  public List<PhaseSpec> phases = new ArrayList<>();
+
+  @Required
+  @JsonPropertyDescription("Where and how often checkpoints are written, and which are kept.")
+  public CheckpointsSpec checkpoints;
+
+  @JsonPropertyDescription("When training counts as diverged and how the run is rolled back.")
+  public DivergenceSpec divergence = new DivergenceSpec();
+
+  @JsonPropertyDescription(
+      "Stop the run when the metric stops improving; omit to never stop early.")
+  public EarlyStoppingSpec earlyStopping;
+
+  @JsonPropertyDescription("Manual rollback: changing the nonce asks for exactly one rollback.")
+  public ManualRollbackSpec rollback;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Suspend the run: the trainer writes a preempt checkpoint and stops; false resumes it.")
+  public boolean suspend = false;
+}

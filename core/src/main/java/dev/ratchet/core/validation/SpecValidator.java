@@ -1,0 +1,200 @@
+package dev.ratchet.core.validation;
+
+import dev.ratchet.api.v1alpha1.Architecture;
+import dev.ratchet.api.v1alpha1.MetricCondition;
+import dev.ratchet.api.v1alpha1.PhaseSpec;
+import dev.ratchet.api.v1alpha1.Routing;
+import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.api.v1alpha1.TrainingRunSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules of a TrainingRun spec that span several fields and so cannot live in the CRD schema.
+ * Runs on a spec that already passed the schema; the operator and the local mode share it.
+ */
+public final class SpecValidator {
+
+  /** Environment variable names the operator sets itself; users may not override them. */
+  static final String RESERVED_ENV_PREFIX = "RATCHET_";
+
+  /** Returns every violation found, in field order; empty when the spec is valid. */
+  public List<Violation> validate(TrainingRunSpec spec) {
+    List<Violation> violations = new ArrayList<>();
+    boolean moe = spec.model.architecture == Architecture.MOE;
+    checkModel(spec, violations);
+    checkPpo(spec, violations);
+    checkPhases(spec, moe, violations);
+    checkMetric(
+        spec.checkpoints.best.metric, "spec.checkpoints.best.metric", moe, false, violations);
+    checkDivergence(spec, moe, violations);
+    if (spec.earlyStopping != null) {
+      checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, violations);
+    }
+    checkTrainerEnv(spec, violations);
+    return violations;
+  }
+
+  private static void checkModel(TrainingRunSpec spec, List<Violation> violations) {
+    for (int i = 0; i < spec.model.hiddenSizes.size(); i++) {
+      Integer size = spec.model.hiddenSizes.get(i);
+      if (size == null || size < 1) {
+        violations.add(
+            new Violation(
+                "spec.model.hiddenSizes[" + i + "]",
+                "must be a layer width of at least 1, got " + size));
+      }
+    }
+  }
+
+  private static void checkPpo(TrainingRunSpec spec, List<Violation> violations) {
+    long batch = (long) spec.environment.numEnvs * spec.ppo.rolloutSteps;
+    if (spec.ppo.minibatches > batch) {
+      violations.add(
+          new Violation(
+              "spec.ppo.minibatches",
+              "must be at most numEnvs × rolloutSteps = "
+                  + batch
+                  + " (the samples of one rollout), got "
+                  + spec.ppo.minibatches));
+    }
+    if (spec.model.architecture == Architecture.LSTM
+        && spec.ppo.minibatches > spec.environment.numEnvs) {
+      violations.add(
+          new Violation(
+              "spec.ppo.minibatches",
+              "must be at most spec.environment.numEnvs ("
+                  + spec.environment.numEnvs
+                  + ") for lstm, whose minibatches hold whole environment sequences, got "
+                  + spec.ppo.minibatches));
+    }
+  }
+
+  private static void checkPhases(TrainingRunSpec spec, boolean moe, List<Violation> violations) {
+    Set<String> names = new HashSet<>();
+    Long previousEpisode = null;
+    String previousPath = null;
+    for (int i = 0; i < spec.phases.size(); i++) {
+      PhaseSpec phase = spec.phases.get(i);
+      String path = "spec.phases[" + i + "]";
+      if (!names.add(phase.name)) {
+        violations.add(
+            new Violation(
+                path + ".name", "must be unique among the phases, \"" + phase.name + "\" repeats"));
+      }
+      boolean hasMetricGate = !phase.until.anyOf.isEmpty() || !phase.until.allOf.isEmpty();
+      if (phase.until.episode == null && !hasMetricGate) {
+        violations.add(
+            new Violation(
+                path + ".until", "must set episode, anyOf or allOf, or the phase never ends"));
+      }
+      if (phase.until.episode != null) {
+        if (previousEpisode != null && phase.until.episode <= previousEpisode) {
+          violations.add(
+              new Violation(
+                  path + ".until.episode",
+                  "must be greater than "
+                      + previousPath
+                      + " ("
+                      + previousEpisode
+                      + "): episode gates count from the run's start and must strictly"
+                      + " increase, got "
+                      + phase.until.episode));
+        }
+        previousEpisode = phase.until.episode;
+        previousPath = path + ".until.episode";
+      }
+      if (i == spec.phases.size() - 1 && phase.until.episode == null) {
+        violations.add(
+            new Violation(
+                path + ".until.episode",
+                "is required on the last phase, so that the run ends even if its metric"
+                    + " conditions never hold"));
+      }
+      checkConditions(phase.until.anyOf, path + ".until.anyOf", moe, violations);
+      checkConditions(phase.until.allOf, path + ".until.allOf", moe, violations);
+      checkMoeOnlyFields(phase, path, moe, violations);
+    }
+  }
+
+  private static void checkConditions(
+      List<MetricCondition> conditions, String path, boolean moe, List<Violation> violations) {
+    for (int j = 0; j < conditions.size(); j++) {
+      MetricCondition condition = conditions.get(j);
+      String conditionPath = path + "[" + j + "]";
+      if ((condition.below == null) == (condition.above == null)) {
+        violations.add(new Violation(conditionPath, "must set exactly one of below or above"));
+      }
+      checkMetric(condition.metric, conditionPath + ".metric", moe, true, violations);
+    }
+  }
+
+  private static void checkMoeOnlyFields(
+      PhaseSpec phase, String path, boolean moe, List<Violation> violations) {
+    if (moe) {
+      return;
+    }
+    String why = " only applies to model.architecture moe";
+    if (phase.routing == Routing.SPARSEMAX) {
+      violations.add(
+          new Violation(
+              path + ".routing", "sparsemax" + why + "; use softmax or set the architecture"));
+    }
+    if (phase.moe != null) {
+      violations.add(new Violation(path + ".moe", "the moe block" + why + "; remove it"));
+    }
+    if (phase.temperature.from != 1.0 || phase.temperature.to != 1.0) {
+      violations.add(
+          new Violation(
+              path + ".temperature", "a router temperature other than 1.0" + why + "; remove it"));
+    }
+  }
+
+  private static void checkDivergence(
+      TrainingRunSpec spec, boolean moe, List<Violation> violations) {
+    checkMetric(spec.divergence.metric, "spec.divergence.metric", moe, false, violations);
+    if (spec.divergence.alphaEntropyCollapseBelow != null && !moe) {
+      violations.add(
+          new Violation(
+              "spec.divergence.alphaEntropyCollapseBelow",
+              "only applies to model.architecture moe; remove it"));
+    }
+  }
+
+  /**
+   * Checks that a watched metric exists for this model, and, where higher must mean better (best
+   * checkpoint, divergence, early stopping), that it is not the gradient norm.
+   */
+  private static void checkMetric(
+      RunMetric metric, String path, boolean moe, boolean anyDirection, List<Violation> out) {
+    if (metric == RunMetric.ALPHA_ENTROPY && !moe) {
+      out.add(new Violation(path, "alphaEntropy is only reported by model.architecture moe"));
+    }
+    if (metric == RunMetric.GRAD_NORM && !anyDirection) {
+      out.add(
+          new Violation(
+              path,
+              "gradNorm cannot rank progress (higher is not better); use scoreMean or"
+                  + " rewardMean, and spec.divergence.gradNormAbove for exploding gradients"));
+    }
+  }
+
+  private static void checkTrainerEnv(TrainingRunSpec spec, List<Violation> violations) {
+    List<EnvVar> env = spec.trainer.env;
+    for (int i = 0; i < env.size(); i++) {
+      String name = env.get(i).getName();
+      if (name != null && name.startsWith(RESERVED_ENV_PREFIX)) {
+        violations.add(
+            new Violation(
+                "spec.trainer.env[" + i + "].name",
+                "\""
+                    + name
+                    + "\" is reserved: RATCHET_* variables are set by Ratchet for each"
+                    + " attempt"));
+      }
+    }
+  }
+}
