@@ -1,0 +1,66 @@
+package dev.ratchet.api.trainer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The trainer's {@code GET /v1/progress} answer: where the attempt is and its windowed stats.
+ *
+ * @param attempt attempt number
+ * @param phase phase being trained
+ * @param episode episodes completed since the run started
+ * @param envSteps environment steps completed since the run started
+ * @param untilEpisode the episode at which this attempt ends
+ * @param windowEpisodes episodes in the current window (less than the window early on)
+ * @param scoreMean mean score over the window
+ * @param scoreStd standard deviation of the score over the window
+ * @param scoreMax best single score in the window
+ * @param rewardMean mean episode reward over the window
+ * @param alphaEntropy mean router alpha entropy at the last update (moe), else null
+ * @param gradNorm gradient norm before clipping at the last update
+ * @param learningRate learning rate in use
+ * @param episodesPerMinute recent episode rate
+ * @param nonFiniteCount updates skipped for NaN/Inf since the attempt started
+ * @param lastCheckpoint the newest checkpoint this attempt committed, or null
+ * @param state what the trainer is doing
+ * @param updatedAt when these numbers were computed (RFC 3339)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProgressReport(
+    int attempt,
+    String phase,
+    long episode,
+    long envSteps,
+    long untilEpisode,
+    int windowEpisodes,
+    Double scoreMean,
+    Double scoreStd,
+    Double scoreMax,
+    Double rewardMean,
+    Double alphaEntropy,
+    Double gradNorm,
+    Double learningRate,
+    Double episodesPerMinute,
+    long nonFiniteCount,
+    CommittedCheckpoint lastCheckpoint,
+    TrainerState state,
+    String updatedAt) {
+
+  /**
+   * A checkpoint as progress reports it.
+   *
+   * @param id checkpoint id
+   * @param episode episode it was written at
+   * @param kind why it was written
+   * @param uri s3:// URI of its folder
+   */
+  public record CommittedCheckpoint(String id, long episode, CheckpointKind kind, String uri) {}
+
+  /** What the trainer process is doing. */
+  public enum TrainerState {
+    STARTING,
+    TRAINING,
+    CHECKPOINTING,
+    FINISHED,
+    STOPPING
+  }
+}

@@ -1,0 +1,84 @@
+package dev.ratchet.api.trainer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ModelSpec;
+import dev.ratchet.api.v1alpha1.MoeSpec;
+import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.api.v1alpha1.Routing;
+import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.api.v1alpha1.TemperatureSpec;
+
+/**
+ * The resolved configuration of one attempt, written as JSON to the file that {@code
+ * RATCHET_TRAINER_CONFIG} names. Everything the trainer needs is here, already resolved: phase
+ * overrides and rollback scales are applied to {@link #ppo}; S3 credentials are not here (they come
+ * as environment variables from a Secret, see {@link TrainerEnv}).
+ *
+ * @param namespace namespace of the TrainingRun ("local" in local mode)
+ * @param run name of the TrainingRun
+ * @param attempt attempt number, starting at 1; checkpoint ids and metric files carry it
+ * @param phase name of the phase this attempt trains
+ * @param phaseIndex index of the phase in the spec
+ * @param phaseStartEpisode episode at which the phase began, for annealing schedules
+ * @param phaseEndEpisode episode at which the phase ends by count (the last phase: run's end)
+ * @param untilEpisode the attempt exits 0 after writing a final checkpoint at this episode
+ * @param resumeFrom s3:// URI of the committed checkpoint to start from; null starts afresh
+ * @param environment the environment, as in the spec
+ * @param model the policy network, as in the spec
+ * @param ppo PPO hyperparameters with the phase's overrides and rollback scales applied
+ * @param routing router activation of the phase (moe)
+ * @param temperature router temperature schedule of the phase (moe)
+ * @param moe auxiliary router losses of the phase (moe); null for other architectures
+ * @param checkpoints checkpoint cadence and best-checkpoint ranking
+ * @param storage where checkpoints and per-episode records go
+ * @param device compute device
+ * @param metricsWindow episodes in the window of the reported windowed statistics
+ * @param httpPort port of /metrics, /v1/progress and /healthz
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainerConfig(
+    String namespace,
+    String run,
+    int attempt,
+    String phase,
+    int phaseIndex,
+    long phaseStartEpisode,
+    long phaseEndEpisode,
+    long untilEpisode,
+    String resumeFrom,
+    EnvironmentSpec environment,
+    ModelSpec model,
+    PpoSpec ppo,
+    Routing routing,
+    TemperatureSpec temperature,
+    MoeSpec moe,
+    CheckpointPolicy checkpoints,
+    StorageLocation storage,
+    Device device,
+    int metricsWindow,
+    int httpPort) {
+
+  /** Default port of the trainer's HTTP endpoints. */
+  public static final int DEFAULT_HTTP_PORT = 9400;
+
+  /**
+   * When the trainer writes checkpoints.
+   *
+   * @param everyEpisodes a periodic checkpoint every this many episodes
+   * @param bestMetric windowed metric whose improvement writes a best checkpoint
+   * @param bestWindow episodes in that window; no best checkpoint before a full window
+   */
+  public record CheckpointPolicy(long everyEpisodes, RunMetric bestMetric, int bestWindow) {}
+
+  /**
+   * An S3 location. The run's objects live under {@code PREFIX/NAMESPACE/RUN/}.
+   *
+   * @param endpoint S3 endpoint URL
+   * @param bucket bucket name
+   * @param prefix key prefix
+   * @param region S3 region
+   */
+  public record StorageLocation(String endpoint, String bucket, String prefix, String region) {}
+}

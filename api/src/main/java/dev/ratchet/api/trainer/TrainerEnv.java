@@ -1,0 +1,22 @@
+package dev.ratchet.api.trainer;
+
+/** Environment variables of the operator ↔ trainer contract. */
+public final class TrainerEnv {
+
+  /** Path of the attempt's {@link TrainerConfig} JSON file. */
+  public static final String CONFIG = "RATCHET_TRAINER_CONFIG";
+
+  /** S3 access key, from the storage Secret's {@code accessKey}. */
+  public static final String S3_ACCESS_KEY = "AWS_ACCESS_KEY_ID";
+
+  /** S3 secret key, from the storage Secret's {@code secretKey}. */
+  public static final String S3_SECRET_KEY = "AWS_SECRET_ACCESS_KEY";
+
+  /** Key of the access key in the storage Secret. */
+  public static final String SECRET_ACCESS_KEY_FIELD = "accessKey";
+
+  /** Key of the secret key in the storage Secret. */
+  public static final String SECRET_SECRET_KEY_FIELD = "secretKey";
+
+  private TrainerEnv() {}
+}
