@@ -1,0 +1,66 @@
+package dev.ratchet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ratchet validate} accepts the examples and names the field of a bad file. */
+class ValidateCommandTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = RatchetCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  @Test
+  void examplesAreValid() {
+    int exit =
+        run(
+            "validate",
+            "../examples/cartpole-quickstart.yaml",
+            "../examples/dungeon-moe-three-phase.yaml",
+            "../examples/intercept-lstm.yaml");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString())
+        .contains("valid TrainingRun cartpole-quickstart")
+        .contains("valid TrainingRun dungeon-moe")
+        .contains("valid TrainingRun intercept-lstm");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void badFileExitsTwoWithTheFieldPathAndNoTrace(@TempDir Path dir) throws IOException {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        Files.readString(Path.of("../examples/cartpole-quickstart.yaml"))
+            .replace("numEnvs: 8", "numEnvs: 0"));
+
+    int exit = run("validate", bad.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("spec.environment.numEnvs: must be at least 1, got 0")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void missingFileAndUnknownVerbExitTwo(@TempDir Path dir) {
+    assertThat(run("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("nope.yaml: cannot be read");
+    assertThat(run("frobnicate")).isEqualTo(2);
+  }
+}
