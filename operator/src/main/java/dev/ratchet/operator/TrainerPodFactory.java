@@ -1,0 +1,209 @@
+package dev.ratchet.operator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.v1alpha1.TrainerSpec;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the ConfigMap and the Pod of one trainer attempt: GPU limits, non-root and read-only root
+ * filesystem, credentials only by secretKeyRef, owned by the TrainingRun.
+ */
+public final class TrainerPodFactory {
+
+  /** Where the attempt's config file is mounted in the trainer container. */
+  static final String CONFIG_DIR = "/etc/ratchet";
+
+  static final String CONFIG_FILE = "trainer-config.json";
+  static final String GPU_RESOURCE = "nvidia.com/gpu";
+  static final long TRAINER_UID = 1000;
+
+  private final OperatorConfig settings;
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public TrainerPodFactory(OperatorConfig settings) {
+    this.settings = settings;
+  }
+
+  /** The objects of one attempt. */
+  public record TrainerResources(ConfigMap configMap, Pod pod) {}
+
+  /** Name of the trainer pod of an attempt: {@code <run>-a<attempt>}. */
+  public static String podName(String run, int attempt) {
+    return run + "-a" + attempt;
+  }
+
+  /** Name of the ConfigMap holding an attempt's config. */
+  public static String configMapName(String run, int attempt) {
+    return podName(run, attempt) + "-config";
+  }
+
+  /** Builds both objects of the attempt described by {@code config}. */
+  public TrainerResources build(TrainingRun run, TrainerConfig config, String credentialsSecret) {
+    String name = run.getMetadata().getName();
+    Map<String, String> labels = labels(name, config);
+    ConfigMap configMap =
+        new ConfigMapBuilder()
+            .withMetadata(meta(run, configMapName(name, config.attempt()), labels))
+            .addToData(CONFIG_FILE, toJson(config))
+            .build();
+    return new TrainerResources(configMap, pod(run, config, labels, credentialsSecret));
+  }
+
+  private Pod pod(
+      TrainingRun run, TrainerConfig config, Map<String, String> labels, String secret) {
+    TrainerSpec trainer = run.getSpec().trainer;
+    String image =
+        trainer.image == null || trainer.image.isBlank() ? settings.trainerImage() : trainer.image;
+    return new PodBuilder()
+        .withMetadata(meta(run, podName(run.getMetadata().getName(), config.attempt()), labels))
+        .withNewSpec()
+        .withRestartPolicy("Never") // the operator restarts from the latest checkpoint instead
+        .withTerminationGracePeriodSeconds(settings.preemptGracePeriod().toSeconds())
+        .withNodeSelector(trainer.nodeSelector)
+        .withTolerations(trainer.tolerations)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(TRAINER_UID)
+        .withRunAsGroup(TRAINER_UID)
+        .withFsGroup(TRAINER_UID)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("trainer")
+        .withImage(image)
+        .withEnv(env(trainer, secret))
+        .withResources(resources(trainer))
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(settings.trainerPort())
+        .endPort()
+        .withNewReadinessProbe()
+        .withNewHttpGet()
+        .withPath("/healthz")
+        .withNewPort("http")
+        .endHttpGet()
+        .withPeriodSeconds(10)
+        .endReadinessProbe()
+        .withNewSecurityContext()
+        .withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("config")
+        .withMountPath(CONFIG_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("scratch")
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("config")
+        .withNewConfigMap()
+        .withName(configMapName(run.getMetadata().getName(), config.attempt()))
+        .endConfigMap()
+        .endVolume()
+        .addNewVolume()
+        .withName("scratch")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .build();
+  }
+
+  private static List<EnvVar> env(TrainerSpec trainer, String secret) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVar(TrainerEnv.CONFIG, CONFIG_DIR + "/" + CONFIG_FILE, null));
+    env.add(secretEnv(TrainerEnv.S3_ACCESS_KEY, secret, TrainerEnv.SECRET_ACCESS_KEY_FIELD));
+    env.add(secretEnv(TrainerEnv.S3_SECRET_KEY, secret, TrainerEnv.SECRET_SECRET_KEY_FIELD));
+    env.addAll(trainer.env);
+    return env;
+  }
+
+  private static EnvVar secretEnv(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static ResourceRequirements resources(TrainerSpec trainer) {
+    ResourceRequirementsBuilder builder =
+        trainer.resources == null
+            ? new ResourceRequirementsBuilder()
+            : new ResourceRequirementsBuilder(trainer.resources);
+    if (trainer.gpus > 0) {
+      // Extended resources are requested through limits; requests default to the same value.
+      builder.addToLimits(GPU_RESOURCE, new Quantity(Integer.toString(trainer.gpus)));
+    }
+    return builder.build();
+  }
+
+  private static Map<String, String> labels(String run, TrainerConfig config) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(TrainerLabels.MANAGED_BY, TrainerLabels.MANAGED_BY_VALUE);
+    labels.put(TrainerLabels.RUN, run);
+    labels.put(TrainerLabels.ATTEMPT, Integer.toString(config.attempt()));
+    labels.put(TrainerLabels.PHASE, config.phase());
+    return labels;
+  }
+
+  private static ObjectMeta meta(TrainingRun run, String name, Map<String, String> labels) {
+    OwnerReference owner =
+        new OwnerReferenceBuilder()
+            .withApiVersion(run.getApiVersion())
+            .withKind(run.getKind())
+            .withName(run.getMetadata().getName())
+            .withUid(run.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(true)
+            .build();
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(run.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(owner)
+        .build();
+  }
+
+  private String toJson(TrainerConfig config) {
+    try {
+      return json.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("trainer config cannot be written as JSON", e);
+    }
+  }
+}
