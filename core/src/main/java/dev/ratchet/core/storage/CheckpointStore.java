@@ -1,0 +1,32 @@
+package dev.ratchet.core.storage;
+
+import dev.ratchet.api.trainer.CheckpointManifest;
+import java.util.List;
+
+/**
+ * The checkpoints of one run as storage holds them: a seam, so that the operator and the local mode
+ * read and prune the same layout whatever serves it.
+ */
+public interface CheckpointStore {
+
+  /** Committed checkpoints (manifest present, files present with the declared sizes). */
+  Listing list();
+
+  /**
+   * Downloads a checkpoint's files and compares them with the sha256 of its manifest; returns null
+   * when they match, else the reason it must not be used.
+   */
+  String verify(String checkpointId);
+
+  /**
+   * Deletes a checkpoint, its manifest first, so that a deletion cut short never leaves a
+   * committed-looking checkpoint with missing files.
+   */
+  void delete(String checkpointId);
+
+  /** What a listing found. */
+  record Listing(List<CheckpointManifest> committed, List<Rejected> rejected) {}
+
+  /** A checkpoint folder that must not be used, and why. */
+  record Rejected(String id, String reason) {}
+}

@@ -1,0 +1,179 @@
+package dev.ratchet.core.storage;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.StorageLayout;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The checkpoints of one run in an S3 bucket (MinIO, S3Proxy, AWS), spoken through MinIO's client.
+ */
+public final class S3CheckpointStore implements CheckpointStore {
+
+  private final MinioClient client;
+  private final String bucket;
+  private final String root;
+  private final ObjectMapper json =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** A store for the run {@code namespace/run} under {@code prefix} in {@code bucket}. */
+  public S3CheckpointStore(
+      MinioClient client, String bucket, String prefix, String namespace, String run) {
+    this.client = client;
+    this.bucket = bucket;
+    this.root = StorageLayout.checkpointsRoot(prefix, namespace, run);
+  }
+
+  @Override
+  public Listing list() {
+    Map<String, Map<String, Long>> folders = new TreeMap<>();
+    for (Item item : items(root)) {
+      String relative = item.objectName().substring(root.length());
+      int slash = relative.indexOf('/');
+      if (slash > 0) {
+        folders
+            .computeIfAbsent(relative.substring(0, slash), id -> new TreeMap<>())
+            .put(relative.substring(slash + 1), item.size());
+      }
+    }
+    List<CheckpointManifest> committed = new ArrayList<>();
+    List<Rejected> rejected = new ArrayList<>();
+    folders.forEach(
+        (id, files) -> {
+          String problem = null;
+          CheckpointManifest manifest = null;
+          if (!StorageLayout.isCheckpointId(id)) {
+            problem = "folder name is not a checkpoint id";
+          } else if (!files.containsKey(CheckpointManifest.FILE_NAME)) {
+            problem = "no manifest.json: not committed (still uploading, or an upload failed)";
+          } else {
+            manifest = readManifest(id);
+            problem = checkFiles(id, manifest, files);
+          }
+          if (problem == null) {
+            committed.add(manifest);
+          } else {
+            rejected.add(new Rejected(id, problem));
+          }
+        });
+    return new Listing(List.copyOf(committed), List.copyOf(rejected));
+  }
+
+  @Override
+  public String verify(String checkpointId) {
+    CheckpointManifest manifest = readManifest(checkpointId);
+    for (CheckpointManifest.FileEntry file : manifest.files()) {
+      String actual = sha256(folder(checkpointId) + file.name());
+      if (!actual.equalsIgnoreCase(file.sha256())) {
+        return file.name() + " has sha256 " + actual + " but the manifest says " + file.sha256();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void delete(String checkpointId) {
+    String folder = folder(checkpointId);
+    remove(folder + CheckpointManifest.FILE_NAME);
+    for (Item item : items(folder)) {
+      remove(item.objectName());
+    }
+  }
+
+  private String checkFiles(String id, CheckpointManifest manifest, Map<String, Long> files) {
+    if (manifest == null) {
+      return "manifest.json cannot be read";
+    }
+    if (!id.equals(manifest.id())) {
+      return "manifest.json names checkpoint " + manifest.id();
+    }
+    for (CheckpointManifest.FileEntry file : manifest.files()) {
+      Long size = files.get(file.name());
+      if (size == null) {
+        return "file " + file.name() + " listed in the manifest is missing";
+      }
+      if (size != file.size()) {
+        return "file " + file.name() + " has " + size + " bytes, the manifest says " + file.size();
+      }
+    }
+    return null;
+  }
+
+  private CheckpointManifest readManifest(String id) {
+    String key = folder(id) + CheckpointManifest.FILE_NAME;
+    try (InputStream in =
+        client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return json.readValue(in, CheckpointManifest.class);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return null;
+    } catch (Exception e) {
+      throw failure("read " + key, e);
+    }
+  }
+
+  private String sha256(String key) {
+    try (InputStream in =
+        client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (Exception e) {
+      throw failure("read " + key, e);
+    }
+  }
+
+  private List<Item> items(String prefix) {
+    List<Item> items = new ArrayList<>();
+    try {
+      for (Result<Item> result :
+          client.listObjects(
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+        items.add(result.get());
+      }
+    } catch (Exception e) {
+      throw failure("list " + prefix, e);
+    }
+    return items;
+  }
+
+  private void remove(String key) {
+    try {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (Exception e) {
+      throw failure("delete " + key, e);
+    }
+  }
+
+  private String folder(String checkpointId) {
+    return root + checkpointId + "/";
+  }
+
+  private StorageException failure(String what, Exception e) {
+    return new StorageException(
+        "cannot "
+            + what
+            + " in bucket "
+            + bucket
+            + ": "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage(),
+        e);
+  }
+}
