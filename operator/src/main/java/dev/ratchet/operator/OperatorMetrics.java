@@ -1,0 +1,114 @@
+package dev.ratchet.operator;
+
+import dev.ratchet.api.trainer.MetricNames;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.core.supervisor.EventType;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The operator's Prometheus series per run, served on /q/metrics with the JOSDK ones. */
+public final class OperatorMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, Gauge> infoGauges = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<Double>> bestScores = new ConcurrentHashMap<>();
+
+  public OperatorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Publishes the run's state, phase and best score after a decision. */
+  public void recordStatus(TrainingRun run) {
+    TrainingRunStatus status = run.getStatus();
+    if (status == null) {
+      return;
+    }
+    String key = key(run);
+    Tags tags =
+        runTags(run)
+            .and("state", status.state == null ? "Pending" : stateName(status))
+            .and("phase", status.phase == null ? "" : status.phase);
+    Gauge current = infoGauges.get(key);
+    if (current == null || !current.getId().getTags().equals(tags.stream().toList())) {
+      if (current != null) {
+        registry.remove(current);
+      }
+      infoGauges.put(
+          key,
+          Gauge.builder(MetricNames.TRAININGRUN_INFO, () -> 1.0).tags(tags).register(registry));
+    }
+    if (status.bestCheckpoint != null && status.bestCheckpoint.scoreMean != null) {
+      bestScores
+          .computeIfAbsent(
+              key,
+              k -> {
+                AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+                Gauge.builder(MetricNames.BEST_SCORE_MEAN, value, AtomicReference::get)
+                    .tags(runTags(run))
+                    .register(registry);
+                return value;
+              })
+          .set(status.bestCheckpoint.scoreMean);
+    }
+  }
+
+  /** Counts what a decision did, from the events it emitted. */
+  public void recordEvent(TrainingRun run, EventType type) {
+    switch (type) {
+      case PHASE_TRANSITION ->
+          registry.counter(MetricNames.PHASE_TRANSITIONS_TOTAL, runTags(run)).increment();
+      case ROLLED_BACK ->
+          registry
+              .counter(MetricNames.ROLLBACKS_TOTAL, runTags(run).and("reason", "divergence"))
+              .increment();
+      case MANUAL_ROLLBACK ->
+          registry
+              .counter(MetricNames.ROLLBACKS_TOTAL, runTags(run).and("reason", "manual"))
+              .increment();
+      case RESTARTED -> registry.counter(MetricNames.RESTARTS_TOTAL, runTags(run)).increment();
+      default -> {}
+    }
+  }
+
+  /** Drops the series of a deleted run. */
+  public void forget(TrainingRun run) {
+    String key = key(run);
+    Gauge info = infoGauges.remove(key);
+    if (info != null) {
+      registry.remove(info);
+    }
+    bestScores.remove(key);
+    registry
+        .find(MetricNames.BEST_SCORE_MEAN)
+        .tags(runTags(run))
+        .meters()
+        .forEach(registry::remove);
+  }
+
+  private static String stateName(TrainingRunStatus status) {
+    return switch (status.state) {
+      case PENDING -> "Pending";
+      case RUNNING -> "Running";
+      case TRANSITIONING -> "Transitioning";
+      case ROLLING_BACK -> "RollingBack";
+      case SUSPENDED -> "Suspended";
+      case SUCCEEDED -> "Succeeded";
+      case EARLY_STOPPED -> "EarlyStopped";
+      case FAILED -> "Failed";
+    };
+  }
+
+  private static Tags runTags(TrainingRun run) {
+    return Tags.of(
+        "namespace", run.getMetadata().getNamespace(), "run", run.getMetadata().getName());
+  }
+
+  private static String key(TrainingRun run) {
+    return run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
+  }
+}

@@ -1,0 +1,261 @@
+package dev.ratchet.operator;
+
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.core.storage.CheckpointStore;
+import dev.ratchet.core.storage.StorageException;
+import dev.ratchet.core.supervisor.Action;
+import dev.ratchet.core.supervisor.Decision;
+import dev.ratchet.core.supervisor.Observation;
+import dev.ratchet.core.supervisor.Supervisor;
+import dev.ratchet.core.supervisor.TrainerObservation;
+import dev.ratchet.core.supervisor.TrainerPhase;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles a TrainingRun: observes its trainer pod, the trainer's progress and the committed
+ * checkpoints; asks the core {@link Supervisor} what to do; carries out the actions on pods,
+ * storage and events; and records the decided status through the status subresource.
+ */
+@ControllerConfiguration(name = TrainingRunReconciler.NAME)
+public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<TrainingRun> {
+
+  static final String NAME = "trainingrun";
+  private static final Logger LOG = Logger.getLogger(TrainingRunReconciler.class);
+
+  private final KubernetesClient client;
+  private final OperatorConfig settings;
+  private final ProgressClient progress;
+  private final RunStorage storage;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final Supervisor supervisor = new Supervisor();
+  private final TrainerPodFactory pods;
+  private final EventRecorder events;
+
+  public TrainingRunReconciler(
+      KubernetesClient client,
+      OperatorConfig settings,
+      ProgressClient progress,
+      RunStorage storage,
+      OperatorMetrics metrics,
+      Clock clock) {
+    this.client = client;
+    this.settings = settings;
+    this.progress = progress;
+    this.storage = storage;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.pods = new TrainerPodFactory(settings);
+    this.events = new EventRecorder(client, clock);
+  }
+
+  @Override
+  public List<EventSource<?, TrainingRun>> prepareEventSources(
+      EventSourceContext<TrainingRun> context) {
+    // Trainer pods are owned by their run: a pod that ends triggers the run's reconcile at once.
+    return List.of(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, TrainingRun.class)
+                .withLabelSelector(TrainerLabels.MANAGED_BY + "=" + TrainerLabels.MANAGED_BY_VALUE)
+                .build(),
+            context));
+  }
+
+  @Override
+  public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
+    List<Pod> trainerPods =
+        context.getSecondaryResources(Pod.class).stream()
+            .sorted(Comparator.comparingInt(TrainingRunReconciler::attemptOf))
+            .toList();
+    Optional<Pod> newest = trainerPods.stream().reduce((a, b) -> b);
+
+    // Observe.
+    CheckpointStore store;
+    CheckpointStore.Listing listing;
+    try {
+      store = storage.open(run);
+      listing = store.list();
+    } catch (RunStorage.UnavailableException | StorageException e) {
+      return waitForStorage(run, e.getMessage());
+    }
+    TrainerObservation trainer = newest.map(TrainingRunReconciler::observe).orElse(null);
+    ProgressReport report =
+        trainer != null && trainer.phase() == TrainerPhase.RUNNING
+            ? progress.fetch(newest.get()).orElse(null)
+            : null;
+    Observation observation =
+        new Observation(
+            trainer,
+            report,
+            listing.committed(),
+            listing.rejected().stream().map(CheckpointStore.Rejected::id).toList());
+
+    // Decide.
+    Decision decision = supervisor.decide(run, observation, Instant.now(clock));
+
+    // Act.
+    for (Action action : decision.actions()) {
+      carryOut(run, action, store, trainerPods);
+    }
+
+    // Record.
+    run.setStatus(decision.status());
+    metrics.recordStatus(run);
+    UpdateControl<TrainingRun> control = UpdateControl.patchStatus(run);
+    if (decision.status().state == null || !decision.status().state.isFinal()) {
+      control.rescheduleAfter(settings.pollInterval());
+    }
+    return control;
+  }
+
+  @Override
+  public DeleteControl cleanup(TrainingRun run, Context<TrainingRun> context) {
+    metrics.forget(run);
+    if (!run.getSpec().checkpoints.deleteOnRunDeletion) {
+      return DeleteControl.defaultDelete();
+    }
+    try {
+      CheckpointStore store = storage.open(run);
+      CheckpointStore.Listing listing = store.list();
+      for (CheckpointManifest manifest : listing.committed()) {
+        store.delete(manifest.id());
+      }
+      for (CheckpointStore.Rejected rejected : listing.rejected()) {
+        store.delete(rejected.id());
+      }
+      return DeleteControl.defaultDelete();
+    } catch (RunStorage.UnavailableException | StorageException e) {
+      // Keep the finalizer: losing track of the checkpoints is worse than a slow deletion.
+      events.record(
+          run,
+          "CheckpointCleanupFailed",
+          "checkpoints not deleted yet, will retry: " + e.getMessage(),
+          true);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.pollInterval());
+    }
+  }
+
+  private UpdateControl<TrainingRun> waitForStorage(TrainingRun run, String problem) {
+    TrainingRunStatus status = run.getStatus() == null ? new TrainingRunStatus() : run.getStatus();
+    if (status.state == null) {
+      status.state = RunState.PENDING;
+    }
+    status.message = problem;
+    run.setStatus(status);
+    LOG.infof("%s/%s waits for storage: %s", run.getMetadata().getNamespace(), name(run), problem);
+    return UpdateControl.patchStatus(run).rescheduleAfter(settings.pollInterval());
+  }
+
+  private void carryOut(TrainingRun run, Action action, CheckpointStore store, List<Pod> existing) {
+    switch (action) {
+      case Action.StartAttempt start -> start(run, start, existing);
+      case Action.StopAttempt stop -> stop(run, stop, existing);
+      case Action.DeleteCheckpoints delete -> {
+        for (String id : delete.ids()) {
+          try {
+            store.delete(id);
+          } catch (StorageException e) {
+            LOG.warnf("%s: checkpoint %s not deleted: %s", name(run), id, e.getMessage());
+          }
+        }
+      }
+      case Action.EmitEvent event -> {
+        events.record(run, event.type().reason(), event.message(), event.type().warning());
+        metrics.recordEvent(run, event.type());
+      }
+    }
+  }
+
+  private void start(TrainingRun run, Action.StartAttempt start, List<Pod> existing) {
+    if (existing.stream().anyMatch(p -> attemptOf(p) == start.attempt())) {
+      return; // already carried out
+    }
+    TrainerPodFactory.TrainerResources resources =
+        pods.build(run, start.config(), storage.secretName(run));
+    String namespace = run.getMetadata().getNamespace();
+    if (client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(resources.configMap().getMetadata().getName())
+            .get()
+        == null) {
+      client.configMaps().inNamespace(namespace).resource(resources.configMap()).create();
+    }
+    client.pods().inNamespace(namespace).resource(resources.pod()).create();
+    // Ended pods older than the previous attempt only hold logs nobody reads any more.
+    for (Pod old : existing) {
+      if (attemptOf(old) < start.attempt() - 1) {
+        client.pods().inNamespace(namespace).resource(old).delete();
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(TrainerPodFactory.configMapName(name(run), attemptOf(old)))
+            .delete();
+      }
+    }
+  }
+
+  private void stop(TrainingRun run, Action.StopAttempt stop, List<Pod> existing) {
+    for (Pod pod : existing) {
+      if (attemptOf(pod) == stop.attempt() && pod.getMetadata().getDeletionTimestamp() == null) {
+        long grace = stop.preemptCheckpoint() ? settings.preemptGracePeriod().toSeconds() : 0;
+        client
+            .pods()
+            .inNamespace(run.getMetadata().getNamespace())
+            .resource(pod)
+            .withGracePeriod(grace)
+            .delete();
+        LOG.infof("%s: stopping attempt %d (%s)", name(run), stop.attempt(), stop.reason());
+      }
+    }
+  }
+
+  /** The supervisor's view of a trainer pod. */
+  static TrainerObservation observe(Pod pod) {
+    PodState state = PodState.of(pod);
+    TrainerPhase phase =
+        switch (state.phase()) {
+          case PENDING -> TrainerPhase.PENDING;
+          case RUNNING -> TrainerPhase.RUNNING;
+          case SUCCEEDED -> TrainerPhase.SUCCEEDED;
+          case FAILED -> TrainerPhase.FAILED;
+        };
+    String reason =
+        state.reason() == null && state.message() == null
+            ? null
+            : (state.exitCode() == null
+                ? state.describe()
+                : state.describe().replaceFirst("^exit -?\\d+ ?", ""));
+    return new TrainerObservation(attemptOf(pod), phase, state.exitCode(), reason);
+  }
+
+  static int attemptOf(Pod pod) {
+    String attempt = pod.getMetadata().getLabels().get(TrainerLabels.ATTEMPT);
+    return attempt == null ? 0 : Integer.parseInt(attempt);
+  }
+
+  private static String name(TrainingRun run) {
+    return run.getMetadata().getName();
+  }
+}
