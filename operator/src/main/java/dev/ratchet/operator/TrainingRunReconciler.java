@@ -168,22 +168,21 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   }
 
   private void carryOut(TrainingRun run, Action action, CheckpointStore store, List<Pod> existing) {
-    switch (action) {
-      case Action.StartAttempt start -> start(run, start, existing);
-      case Action.StopAttempt stop -> stop(run, stop, existing);
-      case Action.DeleteCheckpoints delete -> {
-        for (String id : delete.ids()) {
-          try {
-            store.delete(id);
-          } catch (StorageException e) {
-            LOG.warnf("%s: checkpoint %s not deleted: %s", name(run), id, e.getMessage());
-          }
+    if (action instanceof Action.StartAttempt start) {
+      start(run, start, existing);
+    } else if (action instanceof Action.StopAttempt stop) {
+      stop(run, stop, existing);
+    } else if (action instanceof Action.DeleteCheckpoints delete) {
+      for (String id : delete.ids()) {
+        try {
+          store.delete(id);
+        } catch (StorageException e) {
+          LOG.warnf("%s: checkpoint %s not deleted: %s", name(run), id, e.getMessage());
         }
       }
-      case Action.EmitEvent event -> {
-        events.record(run, event.type().reason(), event.message(), event.type().warning());
-        metrics.recordEvent(run, event.type());
-      }
+    } else if (action instanceof Action.EmitEvent event) {
+      events.record(run, event.type().reason(), event.message(), event.type().warning());
+      metrics.recordEvent(run, event.type());
     }
   }
 

@@ -2,13 +2,18 @@ package dev.ratchet.operator;
 
 import dev.ratchet.api.trainer.ProgressReport;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.quarkus.test.Mock;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Answers /v1/progress for trainer pods as the test scripts it, instead of over HTTP. */
-@Mock
+// One instance shared by the test and the reconciler (a @Mock bean would be @Dependent).
+@Alternative
+@Priority(1)
+@ApplicationScoped
 public class ScriptedProgressClient implements ProgressClient {
 
   private final Map<String, ProgressReport> reports = new ConcurrentHashMap<>();

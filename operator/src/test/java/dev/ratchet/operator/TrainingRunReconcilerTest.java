@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
-import dev.ratchet.core.storage.EmbeddedS3;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,8 +58,8 @@ class TrainingRunReconcilerTest {
                 .withName("ratchet-s3")
                 .withNamespace(NAMESPACE)
                 .endMetadata()
-                .addToStringData("accessKey", EmbeddedS3.ACCESS_KEY)
-                .addToStringData("secretKey", EmbeddedS3.SECRET_KEY)
+                .addToStringData("accessKey", S3ProxyProcess.ACCESS_KEY)
+                .addToStringData("secretKey", S3ProxyProcess.SECRET_KEY)
                 .build())
         .createOr(existing -> existing.update());
     kubelet = new TestKubelet(client, NAMESPACE);
