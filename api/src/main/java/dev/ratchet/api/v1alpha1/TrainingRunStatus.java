@@ -49,6 +49,10 @@ public class TrainingRunStatus {
   @JsonPropertyDescription("The newest committed checkpoint.")
   public CheckpointRef latestCheckpoint;
 
+  @JsonPropertyDescription(
+      "The newest committed checkpoint with finite metrics above the divergence threshold.")
+  public CheckpointRef lastGoodCheckpoint;
+
   @JsonPropertyDescription("Automatic rollbacks carried out so far.")
   public Integer rollbacks;
 
@@ -60,6 +64,15 @@ public class TrainingRunStatus {
 
   @JsonPropertyDescription("Scales applied to the spec's hyperparameters by rollbacks so far.")
   public HyperparameterScale hyperparameterScale;
+
+  @JsonPropertyDescription("The attempt started last and where it started from.")
+  public AttemptStatus currentAttempt;
+
+  @JsonPropertyDescription("The attempt decided on, started once the current one has ended.")
+  public PlannedAttemptStatus nextAttempt;
+
+  @JsonPropertyDescription("Signal tracking kept between decisions (gates, best values, crashes).")
+  public WatchStatus watch;
 
   @JsonPropertyDescription("Phase transitions, rollbacks, restarts and stops, newest last.")
   public List<HistoryEntry> history = new ArrayList<>();

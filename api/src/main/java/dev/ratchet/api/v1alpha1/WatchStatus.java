@@ -1,0 +1,58 @@
+package dev.ratchet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What Ratchet remembers between decisions about the training signals: windowed series are only
+ * seen one progress report at a time, and the operator may restart at any moment.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WatchStatus {
+
+  @JsonPropertyDescription("Best windowed value of the divergence metric seen so far.")
+  public Double divergenceBest;
+
+  @JsonPropertyDescription("Episode at which divergenceBest was seen.")
+  public Long divergenceBestEpisode;
+
+  @JsonPropertyDescription("min(0, first full-window value): the level drops are measured from.")
+  public Double divergenceBaseline;
+
+  @JsonPropertyDescription("No drop, grad norm or alpha entropy divergence is judged before this.")
+  public Long cooldownUntilEpisode;
+
+  @JsonPropertyDescription("Why the run last counted as diverged; unset once it recovered.")
+  public String divergedReason;
+
+  @JsonPropertyDescription("Episode since which the grad norm has stayed above the limit.")
+  public Long gradNormAboveSince;
+
+  @JsonPropertyDescription("Non-finite count of the current attempt already acted on.")
+  public Long nonFiniteSeen;
+
+  @JsonPropertyDescription("Episode since which each phase gate condition has held, by condition.")
+  public Map<String, Long> gateHeldSince = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Best windowed value of the early stopping metric seen so far.")
+  public Double earlyStoppingBest;
+
+  @JsonPropertyDescription("Episode of the last improvement of the early stopping metric.")
+  public Long earlyStoppingBestEpisode;
+
+  @JsonPropertyDescription("Crashes in a row without a checkpoint committed in between.")
+  public Integer consecutiveCrashes;
+
+  @JsonPropertyDescription("The crashes in a row, each with its attempt and exit code.")
+  public List<String> crashes = new ArrayList<>();
+
+  @JsonPropertyDescription("Checkpoint ids ignored for a missing manifest or a bad sha256.")
+  public List<String> rejectedCheckpoints = new ArrayList<>();
+
+  @JsonPropertyDescription("Checkpoint ids that ended a phase; retention keeps them.")
+  public List<String> phaseEndCheckpoints = new ArrayList<>();
+}

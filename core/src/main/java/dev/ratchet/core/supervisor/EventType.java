@@ -1,0 +1,36 @@
+package dev.ratchet.core.supervisor;
+
+/** Kinds of events the supervisor emits; the name is the Kubernetes Event reason. */
+public enum EventType {
+  PHASE_TRANSITION("PhaseTransition", false),
+  DIVERGENCE_DETECTED("DivergenceDetected", true),
+  ROLLED_BACK("RolledBack", true),
+  MANUAL_ROLLBACK("ManualRollback", false),
+  MANUAL_ROLLBACK_REJECTED("ManualRollbackRejected", true),
+  RESTARTED("Restarted", true),
+  EARLY_STOPPED("EarlyStopped", false),
+  CHECKPOINT_COMMITTED("CheckpointCommitted", false),
+  CHECKPOINT_REJECTED("CheckpointRejected", true),
+  SUSPENDED("Suspended", false),
+  RESUMED("Resumed", false),
+  SUCCEEDED("Succeeded", false),
+  FAILED("Failed", true);
+
+  private final String reason;
+  private final boolean warning;
+
+  EventType(String reason, boolean warning) {
+    this.reason = reason;
+    this.warning = warning;
+  }
+
+  /** The Kubernetes Event reason, e.g. {@code RolledBack}. */
+  public String reason() {
+    return reason;
+  }
+
+  /** Whether the event is a Warning (else Normal). */
+  public boolean warning() {
+    return warning;
+  }
+}

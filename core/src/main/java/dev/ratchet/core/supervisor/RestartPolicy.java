@@ -1,0 +1,48 @@
+package dev.ratchet.core.supervisor;
+
+import java.time.Duration;
+
+/**
+ * Crash restarts: exponential backoff (10 s, 20 s, 40 s, … at most 5 min) so a crash loop does not
+ * hammer the cluster, and a limit of {@code trainer.maxRestarts} crashes in a row — a crash after
+ * the attempt committed a checkpoint starts a new series, since the run did move forward.
+ */
+final class RestartPolicy {
+
+  static final Duration BASE_BACKOFF = Duration.ofSeconds(10);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  /** The wait before restarting after the n-th crash in a row (n ≥ 1). */
+  Duration backoff(int consecutiveCrashes) {
+    int doublings = Math.min(Math.max(consecutiveCrashes - 1, 0), 20);
+    Duration delay = BASE_BACKOFF.multipliedBy(1L << doublings);
+    return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+  }
+
+  /** Whether this many crashes in a row exceed the allowed restarts. */
+  boolean exhausted(int consecutiveCrashes, int maxRestarts) {
+    return consecutiveCrashes > maxRestarts;
+  }
+
+  /**
+   * A short description of how an attempt ended, e.g. "attempt 3 exited with code 137 (OOMKilled)".
+   */
+  String describe(int attempt, TrainerObservation trainer) {
+    if (trainer == null || trainer.phase() == TrainerPhase.GONE) {
+      String why = trainer == null || trainer.reason() == null ? "" : " (" + trainer.reason() + ")";
+      return "attempt " + attempt + "'s trainer disappeared" + why;
+    }
+    String code = trainer.exitCode() == null ? "unknown" : trainer.exitCode().toString();
+    String why = trainer.reason() == null ? "" : " (" + trainer.reason() + ")";
+    return "attempt " + attempt + " exited with code " + code + why;
+  }
+
+  /** The short form kept in status for the failure message: "137 OOMKilled". */
+  String exitCode(TrainerObservation trainer) {
+    if (trainer == null || trainer.phase() == TrainerPhase.GONE) {
+      return "gone" + (trainer == null || trainer.reason() == null ? "" : " " + trainer.reason());
+    }
+    String code = trainer.exitCode() == null ? "unknown" : trainer.exitCode().toString();
+    return code + (trainer.reason() == null ? "" : " " + trainer.reason());
+  }
+}

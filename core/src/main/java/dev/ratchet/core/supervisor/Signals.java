@@ -1,0 +1,52 @@
+package dev.ratchet.core.supervisor;
+
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.RunMetric;
+
+/** Reads a watched metric out of a progress report or a checkpoint manifest. */
+final class Signals {
+
+  private Signals() {}
+
+  /** The JSON name of a metric, as manifests key their metrics. */
+  static String jsonName(RunMetric metric) {
+    return switch (metric) {
+      case SCORE_MEAN -> "scoreMean";
+      case REWARD_MEAN -> "rewardMean";
+      case ALPHA_ENTROPY -> "alphaEntropy";
+      case GRAD_NORM -> "gradNorm";
+    };
+  }
+
+  /** The metric in a progress report, or null when not reported. */
+  static Double of(ProgressReport progress, RunMetric metric) {
+    return switch (metric) {
+      case SCORE_MEAN -> progress.scoreMean();
+      case REWARD_MEAN -> progress.rewardMean();
+      case ALPHA_ENTROPY -> progress.alphaEntropy();
+      case GRAD_NORM -> progress.gradNorm();
+    };
+  }
+
+  /** The metric a checkpoint was saved with, or null when absent. */
+  static Double of(CheckpointManifest manifest, RunMetric metric) {
+    return manifest.metrics() == null ? null : manifest.metrics().get(jsonName(metric));
+  }
+
+  static boolean finite(Double value) {
+    return value != null && Double.isFinite(value);
+  }
+
+  /** Whether a checkpoint's metrics are all finite and it saw no NaN/Inf before it. */
+  static boolean healthy(CheckpointManifest manifest) {
+    return !manifest.nonFinite()
+        && (manifest.metrics() == null
+            || manifest.metrics().values().stream().allMatch(v -> v == null || Double.isFinite(v)));
+  }
+
+  /** A number for people: up to 4 significant digits. */
+  static String fmt(double value) {
+    return String.format(java.util.Locale.ROOT, "%.4g", value).replaceAll("\\.?0+(e|$)", "$1");
+  }
+}

@@ -1,0 +1,249 @@
+package dev.ratchet.core.supervisor;
+
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.CheckpointRef;
+import dev.ratchet.api.v1alpha1.HistoryEntry;
+import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.RunMetricsStatus;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.api.v1alpha1.WatchStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Writes what was observed and decided into status: metrics, checkpoint references, history (newest
+ * {@value TrainingRunStatus#HISTORY_LIMIT} entries), conditions and the ETA.
+ */
+final class StatusRecorder {
+
+  static final String READY = "Ready";
+  static final String PROGRESSING = "Progressing";
+  static final String DIVERGED = "Diverged";
+  static final String DEGRADED = "Degraded";
+
+  /** Most rejected checkpoint ids remembered, so status stays small. */
+  static final int REJECTED_LIMIT = 20;
+
+  private final DivergencePolicy divergence;
+
+  StatusRecorder(DivergencePolicy divergence) {
+    this.divergence = divergence;
+  }
+
+  /** Appends a history entry, dropping the oldest beyond the limit. */
+  void history(Turn t, HistoryType type, String from, String to, Long episode, String reason) {
+    HistoryEntry e = new HistoryEntry();
+    e.time = t.time();
+    e.type = type;
+    e.from = from;
+    e.to = to;
+    e.episode = episode;
+    e.reason = reason;
+    List<HistoryEntry> history = t.status.history;
+    history.add(e);
+    while (history.size() > TrainingRunStatus.HISTORY_LIMIT) {
+      history.remove(0);
+    }
+  }
+
+  /** Metrics, episode and steps from the current attempt's report. */
+  void recordProgress(Turn t) {
+    ProgressReport p = t.currentProgress();
+    if (p == null) {
+      return;
+    }
+    RunMetricsStatus m = new RunMetricsStatus();
+    m.scoreMean = p.scoreMean();
+    m.scoreStd = p.scoreStd();
+    m.rewardMean = p.rewardMean();
+    m.alphaEntropy = p.alphaEntropy();
+    m.episodesPerMinute = p.episodesPerMinute();
+    m.gradNorm = p.gradNorm();
+    t.status.metrics = m;
+    t.status.episode = p.episode();
+    t.status.envSteps = p.envSteps();
+  }
+
+  /**
+   * Best, latest and last-good references from the catalog, an event for a newly committed
+   * checkpoint, and a report of newly rejected ones.
+   */
+  void recordCheckpoints(Turn t) {
+    TrainingRunStatus s = t.status;
+    WatchStatus w = t.watch();
+    CheckpointCatalog catalog = t.catalog;
+    // an empty listing may be a storage hiccup: keep the references we had
+    if (!catalog.isEmpty()) {
+      CheckpointManifest latest = catalog.latest().orElseThrow();
+      if (s.latestCheckpoint == null || !latest.id().equals(s.latestCheckpoint.id)) {
+        t.event(
+            EventType.CHECKPOINT_COMMITTED,
+            "Checkpoint "
+                + latest.id()
+                + " ("
+                + latest.kind()
+                + ") committed at episode "
+                + latest.episode()
+                + " in phase "
+                + latest.phase()
+                + ".");
+      }
+      s.latestCheckpoint = catalog.ref(latest);
+      Optional<CheckpointManifest> best = catalog.best(t.spec.checkpoints.best.metric);
+      s.bestCheckpoint = best.map(catalog::ref).orElse(s.bestCheckpoint);
+      if (t.spec.divergence.enabled) {
+        catalog
+            .best(t.spec.divergence.metric)
+            .ifPresent(
+                m ->
+                    divergence.noteCheckpointValue(
+                        w, Signals.of(m, t.spec.divergence.metric), m.episode()));
+      }
+      Double threshold =
+          t.spec.divergence.enabled ? divergence.threshold(t.spec.divergence, w) : null;
+      s.lastGoodCheckpoint =
+          catalog
+              .lastGood(t.spec.divergence.metric, threshold)
+              .map(catalog::ref)
+              .orElse(s.lastGoodCheckpoint);
+    }
+    List<String> rejected = catalog.rejected();
+    List<String> fresh =
+        rejected.stream().filter(id -> !w.rejectedCheckpoints.contains(id)).toList();
+    if (!fresh.isEmpty()) {
+      t.event(
+          EventType.CHECKPOINT_REJECTED,
+          "Ignoring checkpoint(s) "
+              + String.join(", ", fresh)
+              + ": no manifest.json or a sha256 mismatch; they are never resumed from.");
+    }
+    w.rejectedCheckpoints =
+        new ArrayList<>(
+            rejected.subList(Math.max(0, rejected.size() - REJECTED_LIMIT), rejected.size()));
+  }
+
+  /** Conditions and the ETA, once the decision is made. */
+  void finish(Turn t) {
+    TrainingRunStatus s = t.status;
+    WatchStatus w = t.watch();
+    RunState state = s.state;
+    ProgressReport p = t.currentProgress();
+    if (w.divergedReason != null
+        && p != null
+        && w.cooldownUntilEpisode != null
+        && p.episode() >= w.cooldownUntilEpisode
+        && state == RunState.RUNNING) {
+      w.divergedReason = null; // the rolled-back attempt trained through its cooldown
+    }
+    eta(t, p);
+
+    String stateName = stateName(state);
+    boolean failed = state == RunState.FAILED;
+    condition(t, READY, !failed && state != RunState.PENDING, stateName, s.message);
+    boolean progressing =
+        state == RunState.RUNNING
+            || state == RunState.TRANSITIONING
+            || state == RunState.ROLLING_BACK
+            || state == RunState.PENDING;
+    condition(
+        t,
+        PROGRESSING,
+        progressing,
+        progressing ? "Training" : stateName,
+        progressing
+            ? "Attempt " + s.attempt + " trains phase " + s.phase + "."
+            : "No attempt is training: the run is " + stateName + ".");
+    if (w.divergedReason != null) {
+      condition(
+          t, DIVERGED, true, "DivergenceDetected", "Training diverged: " + w.divergedReason + ".");
+    } else {
+      condition(t, DIVERGED, false, "NoDivergence", "No divergence detected.");
+    }
+    int crashes = w.consecutiveCrashes == null ? 0 : w.consecutiveCrashes;
+    if (failed) {
+      condition(t, DEGRADED, true, "Failed", s.message);
+    } else if (crashes > 0) {
+      condition(
+          t,
+          DEGRADED,
+          true,
+          "TrainerCrashing",
+          crashes + " crash(es) in a row: " + String.join("; ", w.crashes) + ".");
+    } else if (!w.rejectedCheckpoints.isEmpty()) {
+      condition(
+          t,
+          DEGRADED,
+          true,
+          "CheckpointsRejected",
+          "Checkpoints without a valid manifest are ignored: "
+              + String.join(", ", w.rejectedCheckpoints)
+              + ".");
+    } else {
+      condition(t, DEGRADED, false, "Healthy", "Trainer and checkpoints are healthy.");
+    }
+  }
+
+  private static void eta(Turn t, ProgressReport p) {
+    TrainingRunStatus s = t.status;
+    if (s.state != null && s.state.isFinal()) {
+      s.estimatedCompletionTime = null;
+      return;
+    }
+    if (p == null || p.episodesPerMinute() == null || !(p.episodesPerMinute() > 0)) {
+      return; // keep the last estimate until a rate is reported again
+    }
+    Long end = t.spec.phases.get(t.spec.phases.size() - 1).until.episode;
+    long remaining = Math.max(0, (end == null ? p.episode() : end) - p.episode());
+    long seconds = (long) Math.ceil(remaining * 60.0 / p.episodesPerMinute());
+    s.estimatedCompletionTime = t.now.plus(Duration.ofSeconds(seconds)).toString();
+  }
+
+  private static void condition(Turn t, String type, boolean value, String reason, String message) {
+    String status = value ? "True" : "False";
+    Condition c =
+        t.status.conditions.stream().filter(x -> type.equals(x.getType())).findFirst().orElse(null);
+    if (c == null) {
+      c = new Condition();
+      c.setType(type);
+      t.status.conditions.add(c);
+    }
+    if (!status.equals(c.getStatus())) {
+      c.setLastTransitionTime(t.time());
+    }
+    c.setStatus(status);
+    c.setReason(reason);
+    c.setMessage(Objects.requireNonNullElse(message, ""));
+    c.setObservedGeneration(t.run.generation());
+  }
+
+  static String stateName(RunState state) {
+    if (state == null) {
+      return "Pending";
+    }
+    return switch (state) {
+      case PENDING -> "Pending";
+      case RUNNING -> "Running";
+      case TRANSITIONING -> "Transitioning";
+      case ROLLING_BACK -> "RollingBack";
+      case SUSPENDED -> "Suspended";
+      case SUCCEEDED -> "Succeeded";
+      case EARLY_STOPPED -> "EarlyStopped";
+      case FAILED -> "Failed";
+    };
+  }
+
+  /** "ep-… (scoreMean 0.21) at s3://…", for messages that point people to a checkpoint. */
+  static String where(CheckpointRef ref) {
+    if (ref == null) {
+      return "no checkpoint was committed";
+    }
+    String score = ref.scoreMean == null ? "" : " (scoreMean " + Signals.fmt(ref.scoreMean) + ")";
+    return ref.id + score + " at " + ref.uri;
+  }
+}

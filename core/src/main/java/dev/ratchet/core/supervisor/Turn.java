@@ -1,0 +1,74 @@
+package dev.ratchet.core.supervisor;
+
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.TrainingRunSpec;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.api.v1alpha1.WatchStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The inputs of one decision and the outcome it builds up (actions and the new status). */
+final class Turn {
+
+  final RunContext run;
+  final TrainingRunSpec spec;
+  final TrainingRunStatus status;
+  final Observation observation;
+  final Instant now;
+  final CheckpointCatalog catalog;
+  final List<Action> actions = new ArrayList<>();
+
+  Turn(RunContext run, TrainingRunStatus status, Observation observation, Instant now) {
+    this.run = run;
+    this.spec = run.spec();
+    this.status = status;
+    this.observation = observation;
+    this.now = now;
+    this.catalog = new CheckpointCatalog(run, observation);
+  }
+
+  WatchStatus watch() {
+    return status.watch;
+  }
+
+  /** The trainer of the current attempt, or null when the platform reports none for it. */
+  TrainerObservation currentTrainer() {
+    TrainerObservation t = observation.trainer();
+    return t != null && status.attempt != null && t.attempt() == status.attempt ? t : null;
+  }
+
+  /** The latest report of the current attempt; reports of older attempts are stale. */
+  ProgressReport currentProgress() {
+    ProgressReport p = observation.progress();
+    return p != null && status.attempt != null && p.attempt() == status.attempt ? p : null;
+  }
+
+  void act(Action action) {
+    actions.add(action);
+  }
+
+  void event(EventType type, String message) {
+    actions.add(new Action.EmitEvent(type, message));
+  }
+
+  /** Asks the observed trainer to stop if it may still be training. */
+  void stopIfActive(String reason, boolean preempt) {
+    TrainerObservation t = observation.trainer();
+    if (t != null && t.active()) {
+      actions.add(new Action.StopAttempt(t.attempt(), reason, preempt));
+    }
+  }
+
+  String time() {
+    return now.toString();
+  }
+
+  int rollbacks() {
+    return status.rollbacks == null ? 0 : status.rollbacks;
+  }
+
+  String phaseName(int index) {
+    return spec.phases.get(index).name;
+  }
+}
