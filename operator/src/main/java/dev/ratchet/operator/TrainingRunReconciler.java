@@ -202,9 +202,9 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       client.configMaps().inNamespace(namespace).resource(resources.configMap()).create();
     }
     client.pods().inNamespace(namespace).resource(resources.pod()).create();
-    // Ended pods older than the previous attempt only hold logs nobody reads any more.
+    // Earlier attempts have ended (the supervisor starts one only then): their pods go.
     for (Pod old : existing) {
-      if (attemptOf(old) < start.attempt() - 1) {
+      if (attemptOf(old) < start.attempt()) {
         client.pods().inNamespace(namespace).resource(old).delete();
         client
             .configMaps()

@@ -1,0 +1,270 @@
+package dev.ratchet.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.v1alpha1.HistoryEntry;
+import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.minio.ListObjectsArgs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole runs through the operator: phases, divergence rollback, manual rollback and deletion, with
+ * a scripted trainer that commits real checkpoints to an S3 server.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedS3Resource.class)
+class TrainingRunLifecycleTest {
+
+  static final String NS = TrainingRunReconcilerTest.NAMESPACE;
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject KubernetesClient client;
+  @Inject ScriptedProgressClient progress;
+
+  TrainingRunReconcilerTest setup = new TrainingRunReconcilerTest();
+  TestKubelet kubelet;
+  ScriptedTrainer trainer;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    setup.client = client;
+    setup.setUp();
+    kubelet = setup.kubelet;
+    trainer = new ScriptedTrainer(client, NS, EmbeddedS3Resource.s3.client(), progress, kubelet);
+  }
+
+  @AfterEach
+  void tearDown() {
+    setup.tearDown();
+  }
+
+  private TrainingRun get(String name) {
+    return client.resources(TrainingRun.class).inNamespace(NS).withName(name).get();
+  }
+
+  private void awaitPod(String pod) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              var p = client.pods().inNamespace(NS).withName(pod).get();
+              return p != null
+                  && p.getStatus() != null
+                  && "Running".equals(p.getStatus().getPhase());
+            });
+  }
+
+  private void awaitGone(String pod) {
+    await().atMost(WAIT).until(() -> client.pods().inNamespace(NS).withName(pod).get() == null);
+  }
+
+  private void awaitEpisode(String run, long episode) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              TrainingRun r = get(run);
+              return r.getStatus() != null
+                  && r.getStatus().episode != null
+                  && r.getStatus().episode >= episode;
+            });
+  }
+
+  private List<Event> events(String run) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> run.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  @Test
+  void threePhaseRunMovesPhaseByPhaseFromEachPhaseEndCheckpoint() throws Exception {
+    TrainingRun run = TrainingRunReconcilerTest.example("dungeon-moe-three-phase.yaml", "phases");
+    run.getSpec().phases.get(0).until.episode = 100L;
+    run.getSpec().phases.get(1).until.episode = 200L;
+    run.getSpec().phases.get(2).until.episode = 300L;
+    run.getSpec().checkpoints.everyEpisodes = 50;
+    run.getSpec().divergence.enabled = false;
+    client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+
+    String[] phases = {"warmup", "transition", "fine-tune"};
+    TrainerConfig[] configs = new TrainerConfig[4];
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      String pod = "phases-a" + attempt;
+      awaitPod(pod);
+      TrainerConfig config = trainer.config(pod);
+      configs[attempt] = config;
+      assertThat(config.phase()).isEqualTo(phases[attempt - 1]);
+      if (attempt > 1) {
+        assertThat(config.resumeFrom())
+            .endsWith(
+                "/phases/checkpoints/ep-"
+                    + String.format("%09d", 100L * (attempt - 1))
+                    + "-a000"
+                    + (attempt - 1)
+                    + "/");
+        awaitGone("phases-a" + (attempt - 1));
+      }
+      trainer.train(pod, 100L * (attempt - 1), 100L * attempt - 1, e -> 10 + e * 0.1);
+      awaitEpisode("phases", 100L * attempt - 1);
+      trainer.finish(pod, 10 + attempt * 10);
+    }
+    assertThat(configs[1].routing().name()).isEqualTo("SOFTMAX");
+    assertThat(configs[2].routing().name()).isEqualTo("SPARSEMAX");
+    assertThat(configs[3].temperature().to).isEqualTo(0.2);
+    assertThat(configs[3].ppo().learningRate).isEqualTo(5e-5);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(get("phases").getStatus().state).isEqualTo(RunState.SUCCEEDED));
+    List<HistoryEntry> transitions =
+        get("phases").getStatus().history.stream()
+            .filter(h -> h.type == HistoryType.PHASE_TRANSITION)
+            .toList();
+    assertThat(transitions)
+        .extracting(h -> h.from + "->" + h.to)
+        .containsExactly("warmup->transition", "transition->fine-tune");
+    assertThat(events("phases")).extracting(Event::getReason).contains("PhaseTransition");
+    assertThat(
+            client.pods().inNamespace(NS).withLabel(TrainerLabels.RUN, "phases").list().getItems())
+        .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isNotEqualTo("Running"));
+  }
+
+  @Test
+  void collapseRollsBackToTheBestCheckpointWithALowerLearningRateThenFailsAtTheLimit()
+      throws Exception {
+    TrainingRun run = TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", "collapse");
+    run.getSpec().phases.get(0).until.episode = 2000L;
+    run.getSpec().phases.get(0).until.anyOf.clear();
+    run.getSpec().checkpoints.everyEpisodes = 50;
+    run.getSpec().divergence.graceEpisodes = 0;
+    run.getSpec().divergence.cooldownEpisodes = 0;
+    run.getSpec().divergence.maxRollbacks = 1;
+    client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+
+    awaitPod("collapse-a1");
+    trainer.train("collapse-a1", 0, 300, e -> e); // peaks at 300 with a windowed score of 300
+    awaitEpisode("collapse", 300);
+    trainer.report("collapse-a1", trainer.config("collapse-a1"), 340, 40.0); // collapse
+
+    awaitPod("collapse-a2");
+    TrainerConfig second = trainer.config("collapse-a2");
+    assertThat(second.resumeFrom()).endsWith("/checkpoints/ep-000000300-a0001/");
+    assertThat(second.ppo().learningRate)
+        .isCloseTo(0.001 * 0.33, org.assertj.core.data.Offset.offset(1e-12));
+    awaitGone("collapse-a1");
+    TrainingRun rolledBack = get("collapse");
+    assertThat(rolledBack.getStatus().rollbacks).isEqualTo(1);
+    assertThat(rolledBack.getStatus().hyperparameterScale.learningRate)
+        .isCloseTo(0.33, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(rolledBack.getStatus().history)
+        .anySatisfy(h -> assertThat(h.type).isEqualTo(HistoryType.ROLLBACK));
+    assertThat(events("collapse"))
+        .extracting(Event::getReason)
+        .contains("DivergenceDetected", "RolledBack");
+    assertThat(rolledBack.getSpec().ppo.learningRate).isEqualTo(0.001); // spec untouched
+
+    trainer.train("collapse-a2", 300, 360, e -> 310);
+    awaitEpisode("collapse", 360);
+    trainer.report("collapse-a2", second, 400, 20.0); // collapses again: limit reached
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              TrainingRun failed = get("collapse");
+              assertThat(failed.getStatus().state).isEqualTo(RunState.FAILED);
+              assertThat(failed.getStatus().message)
+                  .contains("maxRollbacks")
+                  .contains("ep-000000350-a0002"); // 310 at episode 350 beat the 300 of a1
+            });
+    awaitGone("collapse-a2");
+  }
+
+  @Test
+  void sameNonceTwiceRollsBackOnce() throws Exception {
+    TrainingRun run = TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", "manual");
+    run.getSpec().phases.get(0).until.anyOf.clear();
+    run.getSpec().checkpoints.everyEpisodes = 50;
+    run.getSpec().divergence.enabled = false;
+    client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+    awaitPod("manual-a1");
+    trainer.train("manual-a1", 0, 200, e -> e);
+    awaitEpisode("manual", 200);
+
+    TrainingRun current = get("manual");
+    current.getSpec().rollback = new ManualRollbackSpec();
+    current.getSpec().rollback.to = "ep-000000100-a0001";
+    current.getSpec().rollback.nonce = "2";
+    client.resources(TrainingRun.class).inNamespace(NS).resource(current).update();
+
+    awaitPod("manual-a2");
+    assertThat(trainer.config("manual-a2").resumeFrom()).endsWith("/ep-000000100-a0001/");
+    trainer.train("manual-a2", 100, 150, e -> e);
+    awaitEpisode("manual", 150);
+    TrainingRun again = get("manual");
+    again.getMetadata().getLabels(); // same nonce, another unrelated edit
+    again.getSpec().trainer.maxRestarts = 4;
+    client.resources(TrainingRun.class).inNamespace(NS).resource(again).update();
+    Thread.sleep(1500); // several poll intervals
+
+    assertThat(client.pods().inNamespace(NS).withName("manual-a3").get()).isNull();
+    assertThat(get("manual").getStatus().history)
+        .filteredOn(h -> h.type == HistoryType.MANUAL_ROLLBACK)
+        .hasSize(1);
+    assertThat(get("manual").getStatus().observedRollbackNonce).isEqualTo("2");
+  }
+
+  @Test
+  void deletionKeepsCheckpointsUnlessAskedToDeleteThem() throws Exception {
+    for (boolean delete : new boolean[] {false, true}) {
+      String name = delete ? "cleanup" : "keep";
+      TrainingRun run = TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", name);
+      run.getSpec().checkpoints.everyEpisodes = 50;
+      run.getSpec().checkpoints.deleteOnRunDeletion = delete;
+      client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+      awaitPod(name + "-a1");
+      trainer.train(name + "-a1", 0, 100, e -> e);
+      awaitEpisode(name, 100);
+
+      client.resources(TrainingRun.class).inNamespace(NS).withName(name).delete();
+      await().atMost(WAIT).until(() -> get(name) == null);
+
+      long objects =
+          StreamSupport.stream(
+                  EmbeddedS3Resource.s3
+                      .client()
+                      .listObjects(
+                          ListObjectsArgs.builder()
+                              .bucket(EmbeddedS3Resource.BUCKET)
+                              .prefix("quickstart/" + NS + "/" + name + "/checkpoints/")
+                              .recursive(true)
+                              .build())
+                      .spliterator(),
+                  false)
+              .count();
+      if (delete) {
+        assertThat(objects).as("objects left after deletion with cleanup").isZero();
+      } else {
+        assertThat(objects).as("checkpoints kept").isEqualTo(4); // 2 checkpoints × 2 files
+      }
+    }
+  }
+}
