@@ -15,6 +15,7 @@ import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.core.supervisor.TrainerPhase;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -84,8 +86,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
 
   @Override
   public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
+    return reconcile(run, List.copyOf(context.getSecondaryResources(Pod.class)));
+  }
+
+  /** One observe → decide → act → record round over the run's trainer pods. */
+  UpdateControl<TrainingRun> reconcile(TrainingRun run, List<Pod> podsOfRun) {
     List<Pod> trainerPods =
-        context.getSecondaryResources(Pod.class).stream()
+        podsOfRun.stream()
             .sorted(Comparator.comparingInt(TrainingRunReconciler::attemptOf))
             .toList();
     Optional<Pod> newest = trainerPods.stream().reduce((a, b) -> b);
@@ -193,15 +200,20 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     TrainerPodFactory.TrainerResources resources =
         pods.build(run, start.config(), storage.secretName(run));
     String namespace = run.getMetadata().getNamespace();
-    if (client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(resources.configMap().getMetadata().getName())
-            .get()
-        == null) {
-      client.configMaps().inNamespace(namespace).resource(resources.configMap()).create();
+    // The config is written (again) before the pod, so a pod never starts on a stale config.
+    client
+        .configMaps()
+        .inNamespace(namespace)
+        .resource(resources.configMap())
+        .createOr(c -> c.update());
+    try {
+      client.pods().inNamespace(namespace).resource(resources.pod()).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      return; // created meanwhile by another reconcile of the same decision
     }
-    client.pods().inNamespace(namespace).resource(resources.pod()).create();
     // Earlier attempts have ended (the supervisor starts one only then): their pods go.
     for (Pod old : existing) {
       if (attemptOf(old) < start.attempt()) {
