@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,25 @@ import org.jboss.logging.Logger;
  * storage and events; and records the decided status through the status subresource.
  */
 @ControllerConfiguration(name = TrainingRunReconciler.NAME)
+// Least privilege beyond the TrainingRuns themselves: trainer pods and their configs, events,
+// Secrets read one by one (never listed), and the leader-election lease.
+@RBACRule(
+    apiGroups = "",
+    resources = "pods",
+    verbs = {"get", "list", "watch", "create", "delete"})
+@RBACRule(
+    apiGroups = "",
+    resources = "configmaps",
+    verbs = {"get", "list", "watch", "create", "update", "delete"})
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"get", "create", "update"})
+@RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
+@RBACRule(
+    apiGroups = "coordination.k8s.io",
+    resources = "leases",
+    verbs = {"get", "create", "update"})
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<TrainingRun> {
 
   static final String NAME = "trainingrun";

@@ -142,6 +142,9 @@ class TrainingRunLifecycleTest {
         .extracting(h -> h.from + "->" + h.to)
         .containsExactly("warmup->transition", "transition->fine-tune");
     assertThat(events("phases")).extracting(Event::getReason).contains("PhaseTransition");
+    assertThat(metrics())
+        .containsPattern(
+            "ratchet_phase_transitions_total\\{namespace=\"research\",run=\"phases\"\\} 2\\.0");
     assertThat(
             client.pods().inNamespace(NS).withLabel(TrainerLabels.RUN, "phases").list().getItems())
         .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isNotEqualTo("Running"));
@@ -196,6 +199,23 @@ class TrainingRunLifecycleTest {
                   .contains("ep-000000350-a0002"); // 310 at episode 350 beat the 300 of a1
             });
     awaitGone("collapse-a2");
+    assertThat(metrics())
+        .containsPattern(
+            "ratchet_rollbacks_total\\{namespace=\"research\",reason=\"divergence\",run=\"collapse\"\\} 1\\.0")
+        .containsPattern(
+            "ratchet_best_score_mean\\{namespace=\"research\",run=\"collapse\"\\} 310\\.0")
+        .containsPattern(
+            "ratchet_trainingrun_info\\{namespace=\"research\",phase=\"train\",run=\"collapse\",state=\"Failed\"\\} 1\\.0");
+  }
+
+  static String metrics() {
+    return io.restassured.RestAssured.given()
+        .when()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .extract()
+        .asString();
   }
 
   @Test

@@ -147,6 +147,12 @@ class TrainingRunReconcilerTest {
   }
 
   @Test
+  void healthProbesAnswer() {
+    given().when().get("/q/health/live").then().statusCode(200);
+    given().when().get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
   void missingSecretIsExplainedInStatusAndNoPodIsStarted() throws Exception {
     TrainingRun run = example("cartpole-quickstart.yaml", "cartpole-nosecret");
     run.getSpec().checkpoints.storage.credentialsSecret = "absent-secret";

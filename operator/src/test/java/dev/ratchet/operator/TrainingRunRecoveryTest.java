@@ -118,6 +118,8 @@ class TrainingRunRecoveryTest {
                   .contains("OOMKilled");
             });
     assertThat(eventCount("crashy", "Restarted")).isEqualTo(1);
+    assertThat(TrainingRunLifecycleTest.metrics())
+        .containsPattern("ratchet_restarts_total\\{namespace=\"research\",run=\"crashy\"\\} 1\\.0");
     assertThat(pod("crashy-a3")).isNull();
   }
 
