@@ -11,6 +11,7 @@ import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a run's checkpoints live and how to reach them: the spec's storage with the operator's
@@ -20,6 +21,8 @@ public final class RunStorage {
 
   private final KubernetesClient client;
   private final OperatorConfig settings;
+  // One client (and its connection pool) per endpoint and credentials, shared by all runs.
+  private final Map<String, MinioClient> clients = new ConcurrentHashMap<>();
 
   public RunStorage(KubernetesClient client, OperatorConfig settings) {
     this.client = client;
@@ -78,12 +81,16 @@ public final class RunStorage {
       throw new UnavailableException(
           "Secret " + secretName + " must hold the keys accessKey and secretKey");
     }
+    String endpoint = endpoint(run);
     MinioClient minio =
-        MinioClient.builder()
-            .endpoint(endpoint(run))
-            .credentials(accessKey, secretKey)
-            .region(storage.region)
-            .build();
+        clients.computeIfAbsent(
+            String.join("\n", endpoint, storage.region, accessKey, secretKey),
+            k ->
+                MinioClient.builder()
+                    .endpoint(endpoint)
+                    .credentials(accessKey, secretKey)
+                    .region(storage.region)
+                    .build());
     return new S3CheckpointStore(
         minio, storage.bucket, storage.prefix, namespace, run.getMetadata().getName());
   }
