@@ -17,6 +17,7 @@ public final class OperatorMetrics {
   private final MeterRegistry registry;
   private final Map<String, Gauge> infoGauges = new ConcurrentHashMap<>();
   private final Map<String, AtomicReference<Double>> bestScores = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<Double>> rollbacksRemaining = new ConcurrentHashMap<>();
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -42,6 +43,9 @@ public final class OperatorMetrics {
           key,
           Gauge.builder(MetricNames.TRAININGRUN_INFO, () -> 1.0).tags(tags).register(registry));
     }
+    int used = status.rollbacks == null ? 0 : status.rollbacks;
+    gauge(rollbacksRemaining, MetricNames.ROLLBACKS_REMAINING, run)
+        .set((double) Math.max(0, run.getSpec().divergence.maxRollbacks - used));
     if (status.bestCheckpoint != null && status.bestCheckpoint.scoreMean != null) {
       bestScores
           .computeIfAbsent(
@@ -55,6 +59,17 @@ public final class OperatorMetrics {
               })
           .set(status.bestCheckpoint.scoreMean);
     }
+  }
+
+  private AtomicReference<Double> gauge(
+      Map<String, AtomicReference<Double>> values, String name, TrainingRun run) {
+    return values.computeIfAbsent(
+        key(run),
+        k -> {
+          AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+          Gauge.builder(name, value, AtomicReference::get).tags(runTags(run)).register(registry);
+          return value;
+        });
   }
 
   /** Counts what a decision did, from the events it emitted. */

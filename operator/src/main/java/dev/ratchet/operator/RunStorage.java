@@ -7,10 +7,13 @@ import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.S3CheckpointStore;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,6 +26,7 @@ public final class RunStorage {
   private final OperatorConfig settings;
   // One client (and its connection pool) per endpoint and credentials, shared by all runs.
   private final Map<String, MinioClient> clients = new ConcurrentHashMap<>();
+  private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
   public RunStorage(KubernetesClient client, OperatorConfig settings) {
     this.client = client;
@@ -91,8 +95,32 @@ public final class RunStorage {
                     .credentials(accessKey, secretKey)
                     .region(storage.region)
                     .build());
+    ensureBucket(minio, storage.bucket, endpoint);
     return new S3CheckpointStore(
         minio, storage.bucket, storage.prefix, namespace, run.getMetadata().getName());
+  }
+
+  /** Creates the run's bucket on first use, so a fresh MinIO needs no setup step. */
+  private void ensureBucket(MinioClient minio, String bucket, String endpoint)
+      throws UnavailableException {
+    if (knownBuckets.contains(endpoint + "/" + bucket)) {
+      return;
+    }
+    try {
+      if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+        minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+      knownBuckets.add(endpoint + "/" + bucket);
+    } catch (Exception e) {
+      throw new UnavailableException(
+          "bucket "
+              + bucket
+              + " at "
+              + endpoint
+              + " does not exist and cannot be created ("
+              + e.getMessage()
+              + "): create it, or check the endpoint and the credentials Secret");
+    }
   }
 
   private static String value(Secret secret, String key) {

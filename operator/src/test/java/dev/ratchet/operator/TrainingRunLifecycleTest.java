@@ -203,6 +203,8 @@ class TrainingRunLifecycleTest {
         .containsPattern(
             "ratchet_rollbacks_total\\{namespace=\"research\",reason=\"divergence\",run=\"collapse\"\\} 1\\.0")
         .containsPattern(
+            "ratchet_rollbacks_remaining\\{namespace=\"research\",run=\"collapse\"\\} 0\\.0")
+        .containsPattern(
             "ratchet_best_score_mean\\{namespace=\"research\",run=\"collapse\"\\} 310\\.0")
         .containsPattern(
             "ratchet_trainingrun_info\\{namespace=\"research\",phase=\"train\",run=\"collapse\",state=\"Failed\"\\} 1\\.0");

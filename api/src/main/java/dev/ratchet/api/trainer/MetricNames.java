@@ -30,6 +30,7 @@ public final class MetricNames {
   public static final String NONFINITE_TOTAL = "ratchet_nonfinite_total";
   public static final String CHECKPOINT_SECONDS = "ratchet_checkpoint_seconds";
   public static final String CHECKPOINT_BYTES = "ratchet_checkpoint_bytes";
+  public static final String CHECKPOINT_FAILURES_TOTAL = "ratchet_checkpoint_failures_total";
 
   // Operator series (labels namespace, run).
   public static final String TRAININGRUN_INFO = "ratchet_trainingrun_info";
@@ -37,6 +38,7 @@ public final class MetricNames {
   public static final String ROLLBACKS_TOTAL = "ratchet_rollbacks_total";
   public static final String RESTARTS_TOTAL = "ratchet_restarts_total";
   public static final String BEST_SCORE_MEAN = "ratchet_best_score_mean";
+  public static final String ROLLBACKS_REMAINING = "ratchet_rollbacks_remaining";
 
   private MetricNames() {}
 }
