@@ -248,8 +248,15 @@ final class FakePlatform {
           "attempt " + start.attempt() + " started while attempt " + trainerAttempt + " runs");
     }
     TrainerConfig previous = started.putIfAbsent(start.attempt(), start.config());
-    if (previous != null && !previous.toString().equals(start.config().toString())) {
-      violations.add("attempt " + start.attempt() + " re-issued with a different config");
+    if (previous != null
+        && !IdempotencyTest.json(previous).equals(IdempotencyTest.json(start.config()))) {
+      violations.add(
+          "attempt "
+              + start.attempt()
+              + " re-issued with a different config: "
+              + previous
+              + " vs "
+              + start.config());
     }
     trainerAttempt = start.attempt();
     trainerPhase = TrainerPhase.PENDING;

@@ -183,7 +183,7 @@ class SafetyNetsTest {
     }
     long before = p.status.episode;
     spec.rollback = new ManualRollbackSpec();
-    spec.rollback.to = "ep-000000800-a0001";
+    spec.rollback.to = "ep-000001000-a0001";
     spec.rollback.nonce = "2026-01-01-a";
     p.run = new FakePlatform(spec, rising()).run; // same spec object, new generation below
     p.run = new RunContext("ml", "run", 2L, spec);
@@ -197,11 +197,11 @@ class SafetyNetsTest {
     assertThat(p.history(HistoryType.MANUAL_ROLLBACK).get(0).episode).isEqualTo(before + 50);
     assertThat(p.events(EventType.MANUAL_ROLLBACK)).hasSize(1);
     assertThat(p.started).hasSize(2);
-    assertThat(FakePlatform.idOf(p.started.get(2).resumeFrom())).isEqualTo("ep-000000800-a0001");
+    assertThat(FakePlatform.idOf(p.started.get(2).resumeFrom())).isEqualTo("ep-000001000-a0001");
     assertThat(p.started.get(2).ppo().learningRate).isEqualTo(3e-4); // manual: no scaling
     assertThat(p.status.observedRollbackNonce).isEqualTo("2026-01-01-a");
     assertThat(p.status.rollbacks).isZero();
-    assertThat(p.storage).containsKey("ep-000000800-a0001"); // spec.rollback.to is kept
+    assertThat(p.storage).containsKey("ep-000001000-a0001"); // spec.rollback.to is kept
   }
 
   @Test
