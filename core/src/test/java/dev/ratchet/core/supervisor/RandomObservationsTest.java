@@ -7,7 +7,11 @@ import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,7 +21,27 @@ import org.junit.jupiter.params.provider.ValueSource;
  * yield two trainers, never delete a referenced checkpoint, never roll back more than maxRollbacks
  * times, and deciding twice on the same input gives the same output.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RandomObservationsTest {
+
+  /** What the random runs went through, summed over seeds: the properties were really tested. */
+  private final Map<String, Long> covered = new TreeMap<>();
+
+  @AfterAll
+  void theRandomRunsWentThroughEveryKindOfDecision() {
+    assertThat(covered)
+        .containsKeys(
+            "rollbacks",
+            "restarts",
+            "manual",
+            "manualRejected",
+            "deletes",
+            "transitions",
+            "suspends",
+            "rejected",
+            "limitReached")
+        .allSatisfy((kind, count) -> assertThat(count).as(kind).isPositive());
+  }
 
   static long noise(long seed, long episode, int attempt) {
     long x = seed * 0x9E3779B97F4A7C15L + episode * 0xBF58476D1CE4E5B9L + attempt * 31L;
@@ -39,10 +63,10 @@ class RandomObservationsTest {
     spec.divergence.window = 50;
     spec.divergence.graceEpisodes = random.nextInt(100);
     spec.divergence.cooldownEpisodes = random.nextInt(200);
-    spec.divergence.maxRollbacks = random.nextInt(4);
+    spec.divergence.maxRollbacks = 1 + random.nextInt(4);
     spec.divergence.gradNormAbove = random.nextBoolean() ? 5.0 : null;
     spec.divergence.gradNormForEpisodes = 30;
-    spec.trainer.maxRestarts = random.nextInt(4);
+    spec.trainer.maxRestarts = 2 + random.nextInt(4);
     long collapseAt = 200 + random.nextInt(800);
     FakePlatform.Series series =
         (long e, TrainerConfig c) -> {
@@ -53,16 +77,16 @@ class RandomObservationsTest {
           double alpha = 0.3 + Math.abs(wobble);
           double grad = Math.abs(n % 97) == 0 ? 50 : 0.5;
           return new FakePlatform.Sample(
-              score + e / 100.0, score, alpha, grad, Math.floorMod(n, 701) == 0);
+              score + e / 100.0, score, alpha, grad, Math.floorMod(n, 4001) == 0);
         };
     FakePlatform p = new FakePlatform(spec, series);
     int nonce = 0;
 
     for (int step = 0; step < 250; step++) {
       int dice = random.nextInt(100);
-      if (dice < 8 && p.trainerActive()) {
+      if (dice < 4 && p.trainerActive()) {
         p.crash(random.nextBoolean() ? 137 : 1, random.nextBoolean() ? "OOMKilled" : null);
-      } else if (dice < 11 && p.trainerActive()) {
+      } else if (dice < 6 && p.trainerActive()) {
         p.trainerPhase = random.nextBoolean() ? TrainerPhase.GONE : null; // vanished
       } else if (dice < 15) {
         spec.suspend = !spec.suspend;
@@ -107,6 +131,18 @@ class RandomObservationsTest {
       assertThat(p.events(EventType.ROLLED_BACK))
           .hasSizeLessThanOrEqualTo(spec.divergence.maxRollbacks);
       assertThat(p.status.history).hasSizeLessThanOrEqualTo(50);
+    }
+    covered.merge("rollbacks", (long) p.status.rollbacks, Long::sum);
+    covered.merge("restarts", (long) p.status.restarts, Long::sum);
+    covered.merge("manual", (long) p.events(EventType.MANUAL_ROLLBACK).size(), Long::sum);
+    covered.merge(
+        "manualRejected", (long) p.events(EventType.MANUAL_ROLLBACK_REJECTED).size(), Long::sum);
+    covered.merge("deletes", (long) p.all(Action.DeleteCheckpoints.class).size(), Long::sum);
+    covered.merge("transitions", (long) p.events(EventType.PHASE_TRANSITION).size(), Long::sum);
+    covered.merge("suspends", (long) p.events(EventType.SUSPENDED).size(), Long::sum);
+    covered.merge("rejected", (long) p.events(EventType.CHECKPOINT_REJECTED).size(), Long::sum);
+    if (p.status.rollbacks == spec.divergence.maxRollbacks) {
+      covered.merge("limitReached", 1L, Long::sum);
     }
   }
 }
