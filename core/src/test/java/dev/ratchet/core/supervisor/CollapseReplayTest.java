@@ -142,6 +142,8 @@ class CollapseReplayTest {
     assertThat(reward(rollbacks.get(0).episode, true)).isLessThan(threshold);
     assertThat(reward(rollbacks.get(0).episode - 50, true)).isGreaterThanOrEqualTo(threshold);
     assertThat(rollbacks.get(0).reason).contains("rewardMean fell to", "from the baseline");
+    assertThat(baseline).isCloseTo(-533.33, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(rollbacks.get(0).episode).isEqualTo(3550); // reported in docs/design-decisions.md
   }
 
   @Test
