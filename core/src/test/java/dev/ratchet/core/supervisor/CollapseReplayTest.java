@@ -116,6 +116,24 @@ class CollapseReplayTest {
         .contains("learning rate ×0.33");
     assertThat(p.status.hyperparameterScale.learningRate).isCloseTo(0.33, within(1e-12));
     assertThat(p.events(EventType.DIVERGENCE_DETECTED)).hasSize(1);
+    Decision detected =
+        p.decisions.stream()
+            .filter(d -> d.status().history.stream().anyMatch(h -> h.type == HistoryType.ROLLBACK))
+            .findFirst()
+            .orElseThrow();
+    assertThat(detected.status().state).isEqualTo(RunState.ROLLING_BACK);
+    assertThat(detected.status().conditions)
+        .filteredOn(c -> c.getType().equals("Diverged"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getMessage()).contains("scoreMean fell to");
+            });
+    assertThat(p.status.conditions)
+        .filteredOn(c -> c.getType().equals("Diverged"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
     assertThat(p.events(EventType.ROLLED_BACK)).hasSize(1);
 
     // the healed run then trains to its end

@@ -200,7 +200,9 @@ class IdempotencyTest {
     assertThat(p.status.history).hasSize(TrainingRunStatus.HISTORY_LIMIT);
     assertThat(p.status.restarts).isEqualTo(60);
     p.tick(50);
-    assertThat(p.status.estimatedCompletionTime).isNotNull();
+    long remaining = 4000 - p.status.episode; // at 10 episodes per minute: 6 s each
+    assertThat(p.status.estimatedCompletionTime)
+        .isEqualTo(p.now.plusSeconds(remaining * 6).toString());
     assertThat(p.status.conditions)
         .extracting(c -> c.getType())
         .containsExactly("Ready", "Progressing", "Diverged", "Degraded");
