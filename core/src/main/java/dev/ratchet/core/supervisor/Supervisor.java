@@ -1,8 +1,10 @@
 package dev.ratchet.core.supervisor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.AttemptReason;
+import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.HyperparameterScale;
 import dev.ratchet.api.v1alpha1.PlannedAttemptStatus;
@@ -129,8 +131,38 @@ public final class Supervisor {
     }
     switch (trainer.phase()) {
       case PENDING, RUNNING -> supervise(t, trainer);
-      case SUCCEEDED -> transitions.attemptFinished(t);
+      case SUCCEEDED -> finished(t, trainer);
       case FAILED, GONE -> transitions.crashed(t, trainer);
+    }
+  }
+
+  /**
+   * An attempt that exited 0 either reached its until episode (its final checkpoint is committed
+   * before it exits) or was stopped by someone else — a node drain sends SIGTERM too, and the
+   * trainer then exits 0 after a preempt checkpoint. Only the first moves the run on; the second is
+   * restarted like a crash, which counts towards maxRestarts only if it committed nothing.
+   */
+  private void finished(Turn t, TrainerObservation trainer) {
+    AttemptStatus a = t.status.currentAttempt;
+    long reached =
+        t.catalog
+            .newestOfLine(a)
+            .map(CheckpointManifest::episode)
+            .orElse(a.startEpisode == null ? 0L : a.startEpisode);
+    ProgressReport p = t.currentProgress();
+    if (p != null) {
+      reached = Math.max(reached, p.episode());
+    }
+    if (reached >= a.untilEpisode) {
+      transitions.attemptFinished(t);
+    } else {
+      transitions.crashed(
+          t,
+          new TrainerObservation(
+              trainer.attempt(),
+              TrainerPhase.SUCCEEDED,
+              trainer.exitCode(),
+              "stopped at episode " + reached + " before its until episode " + a.untilEpisode));
     }
   }
 

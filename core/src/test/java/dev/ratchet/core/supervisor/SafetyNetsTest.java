@@ -175,6 +175,56 @@ class SafetyNetsTest {
   }
 
   @Test
+  void anExitZeroBeforeTheUntilEpisodeIsRestartedNotTakenForThePhasesEnd() {
+    FakePlatform p = new FakePlatform(spec(), rising());
+    p.tick(0);
+    p.tick(0);
+    p.tick(250);
+    // a node drain: SIGTERM, a preempt checkpoint, exit 0
+    p.write(dev.ratchet.api.trainer.CheckpointKind.PREEMPT);
+    p.trainerPhase = TrainerPhase.SUCCEEDED;
+    p.exitCode = 0;
+    p.decideAndApply();
+    p.now = p.now.plusSeconds(10);
+    p.decideAndApply();
+
+    assertThat(p.violations).isEmpty();
+    assertThat(p.history(HistoryType.PHASE_TRANSITION)).isEmpty();
+    assertThat(p.status.state).isEqualTo(RunState.RUNNING);
+    assertThat(p.history(HistoryType.RESTART))
+        .singleElement()
+        .satisfies(
+            h ->
+                assertThat(h.reason)
+                    .contains("stopped at episode 250 before its until episode 4000"));
+    assertThat(FakePlatform.idOf(p.started.get(2).resumeFrom())).isEqualTo("ep-000000250-a0001");
+    assertThat(p.status.watch.consecutiveCrashes).isEqualTo(1);
+  }
+
+  @Test
+  void theResourceEntryPointUsesTheRunsNamespaceAndName() {
+    dev.ratchet.api.v1alpha1.TrainingRun run = new dev.ratchet.api.v1alpha1.TrainingRun();
+    run.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withNamespace("rl")
+            .withName("intercept")
+            .withGeneration(4L)
+            .build());
+    run.setSpec(spec());
+
+    Decision d = new Supervisor().decide(run, Observation.empty(), Instant.EPOCH);
+
+    Action.StartAttempt start = d.actionsOf(Action.StartAttempt.class).get(0);
+    assertThat(start.attempt()).isEqualTo(1);
+    assertThat(start.config().namespace()).isEqualTo("rl");
+    assertThat(start.config().run()).isEqualTo("intercept");
+    assertThat(start.config().resumeFrom()).isNull();
+    assertThat(d.status().trainerPod).isEqualTo("intercept-a0001");
+    assertThat(d.status().observedGeneration).isEqualTo(4L);
+    assertThat(run.getStatus()).isNull(); // the input is never modified
+  }
+
+  @Test
   void aNewNonceRollsBackOnceAndTheSameNonceAgainDoesNothing() {
     TrainingRunSpec spec = spec();
     FakePlatform p = new FakePlatform(spec, rising());
