@@ -24,21 +24,23 @@ final class RetentionPolicy {
     List<CheckpointManifest> rolling = new ArrayList<>();
     List<String> delete = new ArrayList<>();
     for (CheckpointManifest m : catalog.all()) {
-      if (keep.contains(m.id())) {
-        continue;
-      }
       if (m.kind() == CheckpointKind.PHASE_END || m.kind() == CheckpointKind.FINAL) {
         continue; // each phase's end is kept for analysis and for restarting a phase
       }
       if (m.kind() == CheckpointKind.BEST) {
-        delete.add(m.id()); // a best checkpoint that is no longer the best
+        if (!keep.contains(m.id())) {
+          delete.add(m.id()); // a best checkpoint that is no longer the best
+        }
       } else {
         rolling.add(m);
       }
     }
-    // catalog order is written order: the newest keepLast are at the end
+    // catalog order is written order: the newest keepLast are at the end; referenced ones count
+    // towards keepLast too, so the newest few are what stays
     for (int i = 0; i < rolling.size() - keepLast; i++) {
-      delete.add(rolling.get(i).id());
+      if (!keep.contains(rolling.get(i).id())) {
+        delete.add(rolling.get(i).id());
+      }
     }
     return delete.stream().sorted().toList();
   }

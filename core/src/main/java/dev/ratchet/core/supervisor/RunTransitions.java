@@ -1,0 +1,379 @@
+package dev.ratchet.core.supervisor;
+
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.AttemptReason;
+import dev.ratchet.api.v1alpha1.AttemptStatus;
+import dev.ratchet.api.v1alpha1.DivergenceSpec;
+import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.HyperparameterScale;
+import dev.ratchet.api.v1alpha1.NonFiniteAction;
+import dev.ratchet.api.v1alpha1.PlannedAttemptStatus;
+import dev.ratchet.api.v1alpha1.RollbackTarget;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.api.v1alpha1.WatchStatus;
+import dev.ratchet.core.validation.Violation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * Turns what the supervisor concluded (diverged, a gate held, the attempt ended or crashed, the
+ * user asked for a rollback or a suspend) into status, history, events and the next attempt.
+ */
+final class RunTransitions {
+
+  private final PhasePolicy phases;
+  private final DivergencePolicy divergence;
+  private final RestartPolicy restarts;
+  private final StatusRecorder recorder;
+  private final AttemptLauncher launcher;
+
+  RunTransitions(
+      PhasePolicy phases,
+      DivergencePolicy divergence,
+      RestartPolicy restarts,
+      StatusRecorder recorder,
+      AttemptLauncher launcher) {
+    this.phases = phases;
+    this.divergence = divergence;
+    this.restarts = restarts;
+    this.recorder = recorder;
+    this.launcher = launcher;
+  }
+
+  void diverged(Turn t, DivergencePolicy.Verdict verdict, ProgressReport p) {
+    TrainingRunStatus s = t.status;
+    DivergenceSpec spec = t.spec.divergence;
+    WatchStatus w = t.watch();
+    w.divergedReason = verdict.reason();
+    t.event(EventType.DIVERGENCE_DETECTED, "Training diverged: " + verdict.reason() + ".");
+    if (verdict.kind() == DivergencePolicy.Kind.NON_FINITE
+        && spec.onNonFinite == NonFiniteAction.FAIL) {
+      fail(t, "Training diverged: " + verdict.reason() + " and divergence.onNonFinite is fail.");
+      return;
+    }
+    if (t.rollbacks() >= spec.maxRollbacks) {
+      fail(
+          t,
+          "Training diverged again ("
+              + verdict.reason()
+              + ") and the limit of divergence.maxRollbacks = "
+              + spec.maxRollbacks
+              + " automatic rollbacks is reached. The best checkpoint is "
+              + StatusRecorder.where(s.bestCheckpoint)
+              + ".");
+      return;
+    }
+    Double threshold = divergence.threshold(spec, w);
+    Optional<CheckpointManifest> best = t.catalog.best(t.spec.checkpoints.best.metric);
+    Optional<CheckpointManifest> lastGood = t.catalog.lastGood(spec.metric, threshold);
+    Optional<CheckpointManifest> target =
+        spec.action.rollbackTo == RollbackTarget.BEST
+            ? best.or(() -> lastGood)
+            : lastGood.or(() -> best);
+
+    HyperparameterScale scale = s.hyperparameterScale;
+    scale.learningRate = scale.learningRate * spec.action.learningRateFactor;
+    scale.clipRange = scale.clipRange * spec.action.clipRangeFactor;
+    s.rollbacks = t.rollbacks() + 1;
+    long targetEpisode = target.map(CheckpointManifest::episode).orElse(0L);
+    w.cooldownUntilEpisode = targetEpisode + spec.cooldownEpisodes;
+
+    String to = target.map(CheckpointManifest::id).orElse("scratch");
+    String reason =
+        verdict.reason()
+            + "; rolled back to "
+            + (target.isPresent()
+                ? (spec.action.rollbackTo == RollbackTarget.BEST ? "the best" : "the last good")
+                    + " checkpoint "
+                    + to
+                : "a fresh start (no checkpoint yet)")
+            + ", learning rate ×"
+            + Signals.fmt(spec.action.learningRateFactor)
+            + " (now ×"
+            + Signals.fmt(scale.learningRate)
+            + "), clip range ×"
+            + Signals.fmt(spec.action.clipRangeFactor)
+            + " (now ×"
+            + Signals.fmt(scale.clipRange)
+            + "); rollback "
+            + s.rollbacks
+            + " of "
+            + spec.maxRollbacks;
+    recorder.history(t, HistoryType.ROLLBACK, "episode " + p.episode(), to, p.episode(), reason);
+    t.event(EventType.ROLLED_BACK, "Rolled back: " + reason + ".");
+    int phaseIndex = target.map(CheckpointManifest::phaseIndex).orElse(0);
+    launcher.plan(
+        t,
+        AttemptReason.ROLLBACK,
+        phaseIndex,
+        target.isPresent() ? to : PlannedAttemptStatus.SCRATCH,
+        t.now,
+        "training diverged: " + verdict.reason(),
+        false);
+    s.state = RunState.ROLLING_BACK;
+    launcher.carryOut(t);
+  }
+
+  void manualRollback(Turn t) {
+    TrainingRunStatus s = t.status;
+    String nonce = t.spec.rollback.nonce;
+    String to = t.spec.rollback.to == null ? "best" : t.spec.rollback.to;
+    // the nonce is answered exactly once, whether the rollback can be done or not
+    s.observedRollbackNonce = nonce;
+    Optional<CheckpointManifest> target =
+        "best".equals(to) ? t.catalog.best(t.spec.checkpoints.best.metric) : t.catalog.byId(to);
+    if (target.isEmpty()) {
+      String known =
+          t.catalog.all().stream()
+              .map(CheckpointManifest::id)
+              .collect(Collectors.collectingAndThen(Collectors.toList(), this::newestFew));
+      s.message =
+          "Manual rollback (nonce "
+              + nonce
+              + ") to "
+              + to
+              + " not done: "
+              + ("best".equals(to)
+                  ? "no committed checkpoint has a "
+                      + Signals.jsonName(t.spec.checkpoints.best.metric)
+                      + " yet"
+                  : "there is no committed checkpoint with that id")
+              + "; the run goes on unchanged. Committed checkpoints: "
+              + known
+              + ". Set spec.rollback.to and a new nonce to try again.";
+      t.event(EventType.MANUAL_ROLLBACK_REJECTED, s.message);
+      return;
+    }
+    CheckpointManifest m = target.get();
+    Long episode = s.episode;
+    String reason =
+        "spec.rollback.nonce changed to \""
+            + nonce
+            + "\": rolled back to "
+            + ("best".equals(to) ? "the best checkpoint " : "checkpoint ")
+            + m.id()
+            + " (episode "
+            + m.episode()
+            + ", phase "
+            + m.phase()
+            + ")";
+    recorder.history(t, HistoryType.MANUAL_ROLLBACK, "episode " + episode, m.id(), episode, reason);
+    t.event(EventType.MANUAL_ROLLBACK, "Manual rollback: " + reason + ".");
+    // the drop that made the user roll back must not trigger an automatic rollback right away
+    t.watch().cooldownUntilEpisode = m.episode() + t.spec.divergence.cooldownEpisodes;
+    launcher.plan(
+        t, AttemptReason.MANUAL_ROLLBACK, m.phaseIndex(), m.id(), t.now, "manual rollback", false);
+    s.state = RunState.ROLLING_BACK;
+    launcher.carryOut(t);
+  }
+
+  private String newestFew(List<String> ids) {
+    if (ids.isEmpty()) {
+      return "none";
+    }
+    List<String> few = ids.subList(Math.max(0, ids.size() - 5), ids.size());
+    return (ids.size() > few.size() ? "…, " : "") + String.join(", ", few);
+  }
+
+  void metricGateHeld(Turn t, String why, ProgressReport p) {
+    TrainingRunStatus s = t.status;
+    int i = s.currentAttempt.phaseIndex;
+    if (i == t.spec.phases.size() - 1) {
+      t.stopIfActive("the last phase's gate held: " + why, true);
+      succeed(t, "The last phase " + s.phase + " ended at episode " + p.episode() + ": " + why);
+      return;
+    }
+    String reason = "phase " + s.phase + " ended at episode " + p.episode() + ": " + why;
+    recorder.history(
+        t, HistoryType.PHASE_TRANSITION, s.phase, t.phaseName(i + 1), p.episode(), reason);
+    t.event(
+        EventType.PHASE_TRANSITION,
+        "Phase " + s.phase + " → " + t.phaseName(i + 1) + ": " + reason + ".");
+    // the stopping trainer writes a preempt checkpoint: that is the phase-end the next one starts
+    // from
+    launcher.plan(
+        t, AttemptReason.PHASE_TRANSITION, i + 1, PlannedAttemptStatus.LATEST, t.now, reason, true);
+    s.state = RunState.TRANSITIONING;
+    launcher.carryOut(t);
+  }
+
+  void attemptFinished(Turn t) {
+    TrainingRunStatus s = t.status;
+    AttemptStatus a = s.currentAttempt;
+    int i = a.phaseIndex;
+    long episode = a.untilEpisode;
+    s.episode = Math.max(s.episode == null ? 0 : s.episode, episode);
+    OptionalInt next = phases.nextPhase(t.spec, i, episode);
+    if (next.isEmpty()) {
+      t.catalog.newestOfLine(a).ifPresent(m -> addPhaseEnd(t, m.id()));
+      succeed(t, "All phases finished at episode " + episode);
+      return;
+    }
+    int j = next.getAsInt();
+    String reason = "phase " + t.phaseName(i) + " reached its episode count " + episode;
+    recorder.history(
+        t, HistoryType.PHASE_TRANSITION, t.phaseName(i), t.phaseName(j), episode, reason);
+    t.event(
+        EventType.PHASE_TRANSITION,
+        "Phase " + t.phaseName(i) + " → " + t.phaseName(j) + ": " + reason + ".");
+    launcher.plan(
+        t, AttemptReason.PHASE_TRANSITION, j, PlannedAttemptStatus.LATEST, t.now, reason, false);
+    s.state = RunState.TRANSITIONING;
+    launcher.carryOut(t);
+  }
+
+  void crashed(Turn t, TrainerObservation trainer) {
+    TrainingRunStatus s = t.status;
+    WatchStatus w = t.watch();
+    AttemptStatus a = s.currentAttempt;
+    String what = restarts.describe(a.number, trainer);
+    if (t.catalog.hasCheckpointOf(a.number)) {
+      w.consecutiveCrashes = 0; // it moved the run forward: a new series of crashes begins
+      w.crashes.clear();
+    }
+    int crashes = (w.consecutiveCrashes == null ? 0 : w.consecutiveCrashes) + 1;
+    w.consecutiveCrashes = crashes;
+    w.crashes.add("attempt " + a.number + ": " + restarts.exitCode(trainer));
+    int max = t.spec.trainer.maxRestarts;
+    if (restarts.exhausted(crashes, max)) {
+      fail(
+          t,
+          "The trainer crashed "
+              + crashes
+              + " times in a row, more than trainer.maxRestarts = "
+              + max
+              + " allows ("
+              + String.join("; ", w.crashes)
+              + "). The latest checkpoint is "
+              + StatusRecorder.where(s.latestCheckpoint)
+              + ".");
+      return;
+    }
+    s.restarts = (s.restarts == null ? 0 : s.restarts) + 1;
+    Instant notBefore = t.now.plus(restarts.backoff(crashes));
+    String reason =
+        what
+            + "; restart "
+            + crashes
+            + " of "
+            + max
+            + " in a row from the latest checkpoint at "
+            + notBefore;
+    recorder.history(
+        t,
+        HistoryType.RESTART,
+        "attempt " + a.number,
+        "attempt " + (a.number + 1),
+        s.episode,
+        reason);
+    t.event(EventType.RESTARTED, "Restarting: " + reason + ".");
+    launcher.plan(
+        t,
+        AttemptReason.RESTART,
+        a.phaseIndex,
+        PlannedAttemptStatus.LATEST,
+        notBefore,
+        null,
+        false);
+    s.state = RunState.PENDING;
+    launcher.carryOut(t);
+  }
+
+  void suspend(Turn t) {
+    TrainingRunStatus s = t.status;
+    if (s.state != RunState.SUSPENDED) {
+      recorder.history(
+          t, HistoryType.SUSPEND, s.phase, null, s.episode, "spec.suspend was set to true");
+      t.event(EventType.SUSPENDED, "Suspended: the trainer writes a preempt checkpoint and stops.");
+      s.state = RunState.SUSPENDED;
+      s.message =
+          "Suspended (spec.suspend is true); set it to false to resume from the latest checkpoint.";
+    }
+    t.stopIfActive("the run is suspended", true);
+  }
+
+  void resume(Turn t) {
+    TrainingRunStatus s = t.status;
+    recorder.history(
+        t, HistoryType.RESUME, null, s.phase, s.episode, "spec.suspend was set to false");
+    t.event(EventType.RESUMED, "Resumed from the latest checkpoint.");
+    s.state = RunState.PENDING;
+    if (s.nextAttempt == null && s.attempt != null) {
+      launcher.plan(
+          t,
+          AttemptReason.RESUME,
+          s.phaseIndex == null ? 0 : s.phaseIndex,
+          PlannedAttemptStatus.LATEST,
+          t.now,
+          "the run resumes",
+          true);
+    }
+  }
+
+  void earlyStop(Turn t, String why, ProgressReport p) {
+    TrainingRunStatus s = t.status;
+    t.stopIfActive("early stopping: " + why, false);
+    recorder.history(t, HistoryType.EARLY_STOP, s.phase, null, p.episode(), why);
+    s.state = RunState.EARLY_STOPPED;
+    s.completionTime = t.time();
+    s.nextAttempt = null;
+    s.message =
+        "Early stopped at episode "
+            + p.episode()
+            + ": "
+            + why
+            + ". The best checkpoint is "
+            + StatusRecorder.where(s.bestCheckpoint)
+            + ".";
+    t.event(EventType.EARLY_STOPPED, s.message);
+  }
+
+  private void succeed(Turn t, String why) {
+    TrainingRunStatus s = t.status;
+    s.state = RunState.SUCCEEDED;
+    s.completionTime = t.time();
+    s.nextAttempt = null;
+    s.message = why + ". The best checkpoint is " + StatusRecorder.where(s.bestCheckpoint) + ".";
+    t.event(EventType.SUCCEEDED, s.message);
+  }
+
+  private void fail(Turn t, String message) {
+    TrainingRunStatus s = t.status;
+    t.stopIfActive("the run failed", false);
+    recorder.history(t, HistoryType.FAILURE, s.phase, null, s.episode, message);
+    s.state = RunState.FAILED;
+    s.completionTime = t.time();
+    s.nextAttempt = null;
+    s.message = message;
+    t.event(EventType.FAILED, message);
+  }
+
+  void invalidSpec(Turn t, List<Violation> violations) {
+    TrainingRunStatus s = t.status;
+    String message =
+        "The spec is invalid: "
+            + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))
+            + ".";
+    t.stopIfActive("the spec is invalid", true);
+    if (s.state != RunState.FAILED || !message.equals(s.message)) {
+      recorder.history(t, HistoryType.FAILURE, s.phase, null, s.episode, message);
+      t.event(EventType.FAILED, message);
+    }
+    s.state = RunState.FAILED;
+    s.message = message;
+    if (s.completionTime == null) {
+      s.completionTime = t.time();
+    }
+  }
+
+  private void addPhaseEnd(Turn t, String id) {
+    if (!t.watch().phaseEndCheckpoints.contains(id)) {
+      t.watch().phaseEndCheckpoints.add(id);
+    }
+  }
+}
