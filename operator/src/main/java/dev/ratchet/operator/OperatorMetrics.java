@@ -1,6 +1,7 @@
 package dev.ratchet.operator;
 
 import dev.ratchet.api.trainer.MetricNames;
+import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.core.supervisor.EventType;
@@ -32,7 +33,7 @@ public final class OperatorMetrics {
     String key = key(run);
     Tags tags =
         runTags(run)
-            .and("state", status.state == null ? "Pending" : stateName(status))
+            .and("state", status.state == null ? RunState.PENDING.label() : status.state.label())
             .and("phase", status.phase == null ? "" : status.phase);
     Gauge current = infoGauges.get(key);
     if (current == null || !current.getId().getTags().equals(tags.stream().toList())) {
@@ -103,19 +104,6 @@ public final class OperatorMetrics {
         .tags(runTags(run))
         .meters()
         .forEach(registry::remove);
-  }
-
-  private static String stateName(TrainingRunStatus status) {
-    return switch (status.state) {
-      case PENDING -> "Pending";
-      case RUNNING -> "Running";
-      case TRANSITIONING -> "Transitioning";
-      case ROLLING_BACK -> "RollingBack";
-      case SUSPENDED -> "Suspended";
-      case SUCCEEDED -> "Succeeded";
-      case EARLY_STOPPED -> "EarlyStopped";
-      case FAILED -> "Failed";
-    };
   }
 
   private static Tags runTags(TrainingRun run) {

@@ -21,6 +21,15 @@ public enum RunState {
   @JsonProperty("Failed")
   FAILED;
 
+  /** The name shown by kubectl and in metrics labels, e.g. {@code RollingBack}. */
+  public String label() {
+    try {
+      return RunState.class.getField(name()).getAnnotation(JsonProperty.class).value();
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Whether the run has ended and nothing more will be started for it. */
   public boolean isFinal() {
     return this == SUCCEEDED || this == EARLY_STOPPED || this == FAILED;

@@ -226,16 +226,7 @@ final class StatusRecorder {
     if (state == null) {
       return "Pending";
     }
-    return switch (state) {
-      case PENDING -> "Pending";
-      case RUNNING -> "Running";
-      case TRANSITIONING -> "Transitioning";
-      case ROLLING_BACK -> "RollingBack";
-      case SUSPENDED -> "Suspended";
-      case SUCCEEDED -> "Succeeded";
-      case EARLY_STOPPED -> "EarlyStopped";
-      case FAILED -> "Failed";
-    };
+    return state.label();
   }
 
   /** "ep-… (scoreMean 0.21) at s3://…", for messages that point people to a checkpoint. */
