@@ -56,7 +56,7 @@ public class OperatorBeans {
 
   @Produces
   @ApplicationScoped
-  RunStorage runStorage(KubernetesClient client, OperatorConfig settings) {
-    return new RunStorage(client, settings);
+  RunStorage runStorage(KubernetesClient client, OperatorConfig settings, Clock clock) {
+    return new RunStorage(client, settings, clock);
   }
 }

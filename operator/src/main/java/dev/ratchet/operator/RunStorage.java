@@ -11,6 +11,9 @@ import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -27,10 +30,18 @@ public final class RunStorage {
   // One client (and its connection pool) per endpoint and credentials, shared by all runs.
   private final Map<String, MinioClient> clients = new ConcurrentHashMap<>();
   private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
+  // Credentials read in the last minute: periodic reconciles need not fetch the Secret each time.
+  private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
+  private final Clock clock;
 
-  public RunStorage(KubernetesClient client, OperatorConfig settings) {
+  private record CachedSecret(Secret secret, Instant readAt) {}
+
+  static final Duration SECRET_CACHE = Duration.ofMinutes(1);
+
+  public RunStorage(KubernetesClient client, OperatorConfig settings, Clock clock) {
     this.client = client;
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** Storage cannot be used yet; the message tells the user what to fix. */
@@ -69,7 +80,7 @@ public final class RunStorage {
     StorageSpec storage = run.getSpec().checkpoints.storage;
     String namespace = run.getMetadata().getNamespace();
     String secretName = secretName(run);
-    Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+    Secret secret = readSecret(namespace, secretName);
     if (secret == null) {
       throw new UnavailableException(
           "Secret "
@@ -121,6 +132,21 @@ public final class RunStorage {
               + e.getMessage()
               + "): create it, or check the endpoint and the credentials Secret");
     }
+  }
+
+  private Secret readSecret(String namespace, String name) {
+    String key = namespace + "/" + name;
+    CachedSecret cached = secrets.get(key);
+    if (cached != null && cached.readAt().plus(SECRET_CACHE).isAfter(clock.instant())) {
+      return cached.secret();
+    }
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      secrets.remove(key);
+    } else {
+      secrets.put(key, new CachedSecret(secret, clock.instant()));
+    }
+    return secret;
   }
 
   private static String value(Secret secret, String key) {
