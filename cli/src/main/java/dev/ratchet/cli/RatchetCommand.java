@@ -1,15 +1,16 @@
 package dev.ratchet.cli;
 
+import dev.ratchet.cli.local.LocalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code ratchet} command line: validation now; local mode and kubectl verbs later. */
+/** The {@code ratchet} command line: validation and the local mode. */
 @Command(
     name = "ratchet",
     mixinStandardHelpOptions = true,
     version = "ratchet 0.1.0",
     description = "Supervise reinforcement-learning training runs.",
-    subcommands = {ValidateCommand.class})
+    subcommands = {ValidateCommand.class, LocalCommand.class})
 public final class RatchetCommand implements Runnable {
 
   /** Exit code for bad input: an invalid file, a busy port, an unwritable folder. */

@@ -1,0 +1,84 @@
+package dev.ratchet.cli.local;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/**
+ * The local mode's S3: an S3Proxy server on loopback with a filesystem backend under the workdir,
+ * reached through the MinIO client exactly as a MinIO server would be.
+ */
+public final class EmbeddedS3Server implements AutoCloseable {
+
+  /** Credentials of the local server; they never leave this machine. */
+  public static final String ACCESS_KEY = "ratchet-local";
+
+  public static final String SECRET_KEY = "ratchet-local-secret";
+
+  private final S3Proxy proxy;
+  private final BlobStoreContext context;
+
+  private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context) {
+    this.proxy = proxy;
+    this.context = context;
+  }
+
+  /** Starts on a free loopback port, storing objects under {@code dataDir}. */
+  public static EmbeddedS3Server start(Path dataDir) throws Exception {
+    Files.createDirectories(dataDir);
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
+    BlobStoreContext context =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("identity", "credential")
+            .overrides(properties)
+            .build(BlobStoreContext.class);
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .build();
+    proxy.start();
+    while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
+      Thread.sleep(10);
+    }
+    return new EmbeddedS3Server(proxy, context);
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + proxy.getPort();
+  }
+
+  /** A client of this server. */
+  public MinioClient client() {
+    return MinioClient.builder()
+        .endpoint(endpoint())
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .region("us-east-1")
+        .build();
+  }
+
+  /** Creates the bucket when it does not exist yet. */
+  public void ensureBucket(String bucket) throws Exception {
+    MinioClient client = client();
+    if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+      client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.stop();
+    context.close();
+  }
+}

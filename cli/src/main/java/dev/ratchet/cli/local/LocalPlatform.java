@@ -1,0 +1,159 @@
+package dev.ratchet.cli.local;
+
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunSpec;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.core.platform.ProgressReader;
+import dev.ratchet.core.storage.CheckpointStore;
+import dev.ratchet.core.storage.S3CheckpointStore;
+import dev.ratchet.core.supervisor.Action;
+import dev.ratchet.core.supervisor.Decision;
+import dev.ratchet.core.supervisor.Observation;
+import dev.ratchet.core.supervisor.RunContext;
+import dev.ratchet.core.supervisor.Supervisor;
+import dev.ratchet.core.supervisor.TrainerObservation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The local mode's platform: the same observe → decide → act → record loop as the operator, over
+ * trainer child processes, an embedded S3 server and a status file.
+ */
+final class LocalPlatform {
+
+  static final String NAMESPACE = "local";
+  static final Duration POLL = Duration.ofSeconds(1);
+  static final long PREEMPT_GRACE_SECONDS = 60;
+
+  private final TrainingRun run;
+  private final Path runDir;
+  private final Path trainerJar;
+  private final EmbeddedS3Server s3;
+  private final StatusFile statusFile;
+  private final ProgressPrinter printer;
+  private final Clock clock;
+  private final Supervisor supervisor = new Supervisor();
+  private final ProgressReader progress = new ProgressReader();
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private volatile TrainerProcess trainer;
+  private volatile TrainingRunStatus current;
+
+  LocalPlatform(
+      TrainingRun run,
+      Path runDir,
+      Path trainerJar,
+      EmbeddedS3Server s3,
+      ProgressPrinter printer,
+      Clock clock) {
+    this.run = run;
+    this.runDir = runDir;
+    this.trainerJar = trainerJar;
+    this.s3 = s3;
+    this.statusFile = new StatusFile(runDir.resolve("status.yaml"));
+    this.printer = printer;
+    this.clock = clock;
+  }
+
+  /** Ctrl-C: the trainer writes a preempt checkpoint and the run is left Suspended. */
+  void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /** The status decided last (for the metrics endpoint). */
+  TrainingRunStatus currentStatus() {
+    return current;
+  }
+
+  /** The HTTP port of the running trainer, or -1. */
+  int trainerPort() {
+    TrainerProcess t = trainer;
+    return t != null && t.alive() ? t.port() : -1;
+  }
+
+  /** Runs until the run ends (or is suspended by a stop request); returns the last status. */
+  TrainingRunStatus run() throws Exception {
+    TrainingRunSpec spec = run.getSpec();
+    CheckpointStore store =
+        new S3CheckpointStore(
+            s3.client(),
+            spec.checkpoints.storage.bucket,
+            spec.checkpoints.storage.prefix,
+            NAMESPACE,
+            run.getMetadata().getName());
+    TrainingRunStatus status = statusFile.read();
+    while (true) {
+      boolean stopping = stopRequested.get();
+      spec.suspend = stopping;
+      CheckpointStore.Listing listing = store.list();
+      TrainerObservation observed = trainer == null ? null : trainer.observe();
+      ProgressReport report =
+          trainer != null && trainer.alive()
+              ? progress.read("127.0.0.1", trainer.port()).orElse(null)
+              : null;
+      Decision decision =
+          supervisor.decide(
+              new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, spec),
+              status,
+              new Observation(
+                  observed,
+                  report,
+                  listing.committed(),
+                  listing.rejected().stream().map(CheckpointStore.Rejected::id).toList()),
+              Instant.now(clock));
+      for (Action action : decision.actions()) {
+        carryOut(action, store);
+      }
+      status = decision.status();
+      statusFile.write(status);
+      current = status;
+      printer.progress(status, report, Instant.now(clock));
+      boolean trainerAlive = trainer != null && trainer.alive();
+      if (!trainerAlive
+          && (status.state.isFinal() || (stopping && status.state == RunState.SUSPENDED))) {
+        return status;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  private void carryOut(Action action, CheckpointStore store) throws Exception {
+    if (action instanceof Action.StartAttempt start) {
+      if (trainer != null && trainer.attempt() == start.attempt()) {
+        return; // already started
+      }
+      Path attemptDir = runDir.resolve(String.format(Locale.ROOT, "attempt-%04d", start.attempt()));
+      trainer =
+          TrainerProcess.start(
+              trainerJar,
+              attemptDir,
+              start.config(),
+              EmbeddedS3Server.ACCESS_KEY,
+              EmbeddedS3Server.SECRET_KEY);
+      printer.event(
+          "Started",
+          "attempt "
+              + start.attempt()
+              + " ("
+              + start.config().phase()
+              + "), log "
+              + attemptDir.resolve("trainer.log"));
+    } else if (action instanceof Action.StopAttempt stop) {
+      if (trainer != null && trainer.attempt() == stop.attempt() && trainer.alive()) {
+        printer.event("Stopping", "attempt " + stop.attempt() + ": " + stop.reason());
+        trainer.stop(stop.preemptCheckpoint(), PREEMPT_GRACE_SECONDS);
+      }
+    } else if (action instanceof Action.DeleteCheckpoints delete) {
+      for (String id : delete.ids()) {
+        store.delete(id);
+      }
+    } else if (action instanceof Action.EmitEvent event) {
+      printer.event(event.type().reason(), event.message());
+    }
+  }
+}
