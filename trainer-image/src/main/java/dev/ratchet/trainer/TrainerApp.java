@@ -46,6 +46,7 @@ public final class TrainerApp {
   private final long storageFirstDelayMillis;
   private volatile TrainingSession session;
   private volatile boolean stopRequested;
+  private volatile int servingPort = -1;
   private Consumer<TrainerHttpServer> onServing = s -> {};
 
   public TrainerApp(
@@ -60,6 +61,11 @@ public final class TrainerApp {
   public TrainerApp onServing(Consumer<TrainerHttpServer> callback) {
     this.onServing = callback;
     return this;
+  }
+
+  /** The HTTP port once serving, else -1. */
+  public int servingPort() {
+    return servingPort;
   }
 
   /** SIGTERM: stop at the next update boundary and write a preempt checkpoint. */
@@ -114,6 +120,7 @@ public final class TrainerApp {
       if (stopRequested) {
         s.requestStop();
       }
+      servingPort = http.port();
       onServing.accept(http);
       try {
         s.resume();

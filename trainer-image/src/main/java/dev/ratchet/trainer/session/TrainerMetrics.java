@@ -16,8 +16,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 public final class TrainerMetrics {
 
-  /** Always 1; carries the device as a label (not in MetricNames: trainer-specific). */
-  public static final String TRAINER_INFO = "ratchet_trainer_info";
+  /** Always 1; carries the device as a label (trainer-specific, so not in MetricNames). */
+  public static final String TRAINER_DEVICE = "ratchet_trainer_device";
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final CounterDataPoint episodes;
@@ -73,7 +73,7 @@ public final class TrainerMetrics {
       MetricNames.LABEL_DEVICE
     };
     gauge(
-            TRAINER_INFO,
+            TRAINER_DEVICE,
             "Trainer attempt and compute device.",
             infoNames,
             new String[] {namespace, run, phase, Integer.toString(attempt), device})
