@@ -53,12 +53,14 @@ public final class ParameterSet {
     return n;
   }
 
-  /** NDArray copies in {@code manager}, marked to receive gradients. */
-  public NDArray[] materialize(NDManager manager) {
+  /** NDArray copies in {@code manager}, optionally marked to receive gradients. */
+  public NDArray[] materialize(NDManager manager, boolean withGradients) {
     NDArray[] out = new NDArray[values.length];
     for (int i = 0; i < values.length; i++) {
       out[i] = manager.create(values[i], shapes.get(i));
-      out[i].setRequiresGradient(true);
+      if (withGradients) {
+        out[i].setRequiresGradient(true);
+      }
     }
     return out;
   }

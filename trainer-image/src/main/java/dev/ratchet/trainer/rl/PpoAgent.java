@@ -84,7 +84,7 @@ public final class PpoAgent implements AutoCloseable {
       rollout = new Rollout(ppo.rolloutSteps, n, obsDim);
     }
     List<VecCartPole.Episode> finished = new ArrayList<>();
-    NDArray[] params = learner.engineParameters();
+    NDArray[] params = learner.inferenceParameters();
     for (int t = 0; t < ppo.rolloutSteps; t++) {
       float[] out = forward(params);
       int base = t * n;
@@ -129,6 +129,11 @@ public final class PpoAgent implements AutoCloseable {
     }
     rollout.computeGae(last, ppo.gamma, ppo.gaeLambda);
     return finished;
+  }
+
+  /** The last collected rollout (tests inject faults into it). */
+  Rollout rollout() {
+    return rollout;
   }
 
   /** Runs the PPO update on the last collected rollout. */

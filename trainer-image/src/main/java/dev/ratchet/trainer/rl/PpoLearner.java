@@ -26,6 +26,7 @@ public final class PpoLearner {
   private final NDManager root;
   private NDManager paramManager;
   private NDArray[] params;
+  private NDArray[] inferenceParams;
 
   public PpoLearner(MlpPolicy policy, Adam adam, NDManager root) {
     this.policy = policy;
@@ -34,20 +35,25 @@ public final class PpoLearner {
     refreshParameters();
   }
 
-  /** The engine copies of the parameters, valid until the next update or refresh. */
-  public NDArray[] engineParameters() {
-    return params;
+  /**
+   * Engine copies of the parameters without gradients, for rollouts (no autograd graph is built per
+   * step), valid until the next update or refresh.
+   */
+  public NDArray[] inferenceParameters() {
+    return inferenceParams;
   }
 
   /** Re-creates the engine copies from the Java master copy (after an update or a load). */
   public void refreshParameters() {
     NDManager next = root.newSubManager();
-    NDArray[] fresh = policy.parameters().materialize(next);
+    NDArray[] fresh = policy.parameters().materialize(next, true);
+    NDArray[] frozen = policy.parameters().materialize(next, false);
     if (paramManager != null) {
       paramManager.close();
     }
     paramManager = next;
     params = fresh;
+    inferenceParams = frozen;
   }
 
   /** Runs one update over {@code rollout}; GAE must already be computed. */
