@@ -45,14 +45,14 @@ class PpoGuardsTest {
     try (NDManager m = NDManager.newBaseManager();
         PpoAgent agent = new PpoAgent(new VecCartPole(8, 500, 9), Settings.mlp64(), 9, m)) {
       // Warm up first: the JVM heap and PyTorch's allocator grow to their working size.
-      while (agent.envSteps() < 10_240) {
+      while (agent.envSteps() < 20_480) {
         agent.collect(ppo);
         agent.update(ppo, 1e-3, 0.2);
       }
       int arrays = m.getManagedArrays().size();
       long rss = rssKb();
       long heap = Runtime.getRuntime().totalMemory() / 1024;
-      while (agent.envSteps() < 60_000) {
+      while (agent.envSteps() < 70_000) {
         agent.collect(ppo);
         // Mostly rollouts (they dominate the step count), with an update every 10th.
         if (agent.envSteps() % 2560 == 0) {
