@@ -26,6 +26,7 @@ public final class PpoLearner {
   private final NDManager root;
   private NDManager paramManager;
   private NDArray[] params;
+  private NDManager inferenceManager;
   private NDArray[] inferenceParams;
 
   public PpoLearner(MlpPolicy policy, Adam adam, NDManager root) {
@@ -40,6 +41,11 @@ public final class PpoLearner {
    * step), valid until the next update or refresh.
    */
   public NDArray[] inferenceParameters() {
+    // Made lazily: an update takes many minibatch steps but the next rollout needs only the last.
+    if (inferenceParams == null) {
+      inferenceManager = root.newSubManager();
+      inferenceParams = policy.parameters().materialize(inferenceManager, false);
+    }
     return inferenceParams;
   }
 
@@ -47,13 +53,16 @@ public final class PpoLearner {
   public void refreshParameters() {
     NDManager next = root.newSubManager();
     NDArray[] fresh = policy.parameters().materialize(next, true);
-    NDArray[] frozen = policy.parameters().materialize(next, false);
     if (paramManager != null) {
       paramManager.close();
     }
     paramManager = next;
     params = fresh;
-    inferenceParams = frozen;
+    if (inferenceManager != null) {
+      inferenceManager.close();
+      inferenceManager = null;
+    }
+    inferenceParams = null;
   }
 
   /** Runs one update over {@code rollout}; GAE must already be computed. */
@@ -235,6 +244,10 @@ public final class PpoLearner {
     if (paramManager != null) {
       paramManager.close();
       paramManager = null;
+    }
+    if (inferenceManager != null) {
+      inferenceManager.close();
+      inferenceManager = null;
     }
   }
 }

@@ -49,6 +49,8 @@ class PpoGuardsTest {
         agent.collect(ppo);
         agent.update(ppo, 1e-3, 0.2);
       }
+      // Counted after a rollout both times, so the lazily made inference copies exist both times.
+      agent.collect(ppo);
       int arrays = m.getManagedArrays().size();
       long rss = rssKb();
       long heap = Runtime.getRuntime().totalMemory() / 1024;
@@ -59,6 +61,7 @@ class PpoGuardsTest {
           agent.update(ppo, 1e-3, 0.2);
         }
       }
+      agent.collect(ppo);
       assertThat(m.getManagedArrays()).hasSize(arrays);
       // Native growth: the process's resident growth less what the JVM heap committed meanwhile.
       long heapGrowthKb = Runtime.getRuntime().totalMemory() / 1024 - heap;
