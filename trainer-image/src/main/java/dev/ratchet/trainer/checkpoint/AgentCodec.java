@@ -52,6 +52,13 @@ public final class AgentCodec {
         DataInputStream s = in(files.get(STATE))) {
       agent.read(p, o, s);
       return new SessionCounters(s.readDouble(), s.readLong());
+    } catch (CheckpointRefusedException e) {
+      throw e;
+    } catch (IOException e) {
+      // Files that passed their sha256 but do not fit this model/config: refuse (the attempt
+      // exits).
+      throw new CheckpointRefusedException(
+          "checkpoint does not fit this trainer: " + e.getMessage());
     }
   }
 

@@ -284,7 +284,14 @@ public final class TrainingSession implements AutoCloseable {
     Future<CheckpointManifest> f =
         uploads.submit(
             () -> {
-              CheckpointManifest done = store.save(folder, manifest, files);
+              CheckpointManifest done;
+              try {
+                done = store.save(folder, manifest, files);
+              } catch (IOException e) {
+                // Periodic and best saves are not awaited: say so here, the next one may succeed.
+                LOG.warning(kind + " checkpoint " + id + " not committed: " + e.getMessage());
+                throw e;
+              }
               metrics.checkpoint((System.nanoTime() - t0) / 1e9, bytes);
               lastCheckpoint =
                   new ProgressReport.CommittedCheckpoint(

@@ -123,6 +123,19 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void checkpointOfAnotherShapeIsRefused() throws Exception {
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent four = new PpoAgent(new VecCartPole(4, 500, 1), Settings.mlp64(), 1, m);
+        PpoAgent eight = new PpoAgent(new VecCartPole(8, 500, 1), Settings.mlp64(), 1, m)) {
+      Map<String, byte[]> files =
+          AgentCodec.encode(four, new AgentCodec.SessionCounters(Double.NaN, 0));
+      assertThatThrownBy(() -> AgentCodec.decode(files, eight))
+          .isInstanceOf(CheckpointRefusedException.class)
+          .hasMessageContaining("4 environments, config has 8");
+    }
+  }
+
+  @Test
   void checkpointWithoutManifestIsRefused() throws Exception {
     CheckpointStore store = new CheckpointStore(minio, json, BUCKET);
     String folder = StorageLayout.checkpointFolder("", "ns", "run", "ep-000000001-a0001");
