@@ -1,0 +1,236 @@
+package dev.ratchet.trainer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.v1alpha1.Architecture;
+import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
+import dev.ratchet.trainer.checkpoint.CheckpointStore;
+import dev.ratchet.trainer.http.TrainerHttpServer;
+import dev.ratchet.trainer.session.TrainerMetrics;
+import dev.ratchet.trainer.session.TrainingSession;
+import dev.ratchet.trainer.storage.MinioObjectStore;
+import dev.ratchet.trainer.storage.ObjectStore;
+import dev.ratchet.trainer.storage.RetryingObjectStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * One trainer attempt from its environment: reads the config, checks storage, resumes, serves HTTP,
+ * trains and maps every failure to an exit code with a one-line reason.
+ */
+public final class TrainerApp {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_BAD_CONFIG = 2;
+  public static final int EXIT_STORAGE = 3;
+  public static final int EXIT_REFUSED_CHECKPOINT = 4;
+
+  private static final Logger LOG = Logger.getLogger(TrainerApp.class.getName());
+
+  private final Map<String, String> env;
+  private final PrintStream err;
+  private final int storageAttempts;
+  private final long storageFirstDelayMillis;
+  private volatile TrainingSession session;
+  private volatile boolean stopRequested;
+  private volatile int servingPort = -1;
+  private Consumer<TrainerHttpServer> onServing = s -> {};
+
+  public TrainerApp(
+      Map<String, String> env, PrintStream err, int storageAttempts, long storageFirstDelayMillis) {
+    this.env = env;
+    this.err = err;
+    this.storageAttempts = storageAttempts;
+    this.storageFirstDelayMillis = storageFirstDelayMillis;
+  }
+
+  /** Called once the HTTP server listens (tests read its port). */
+  public TrainerApp onServing(Consumer<TrainerHttpServer> callback) {
+    this.onServing = callback;
+    return this;
+  }
+
+  /** The HTTP port once serving, else -1. */
+  public int servingPort() {
+    return servingPort;
+  }
+
+  /** SIGTERM: stop at the next update boundary and write a preempt checkpoint. */
+  public void requestStop() {
+    stopRequested = true;
+    TrainingSession s = session;
+    if (s != null) {
+      s.requestStop();
+    }
+  }
+
+  /** Runs the attempt; returns the process exit code. */
+  public int run() {
+    ObjectMapper json =
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    TrainerConfig config;
+    try {
+      config = readConfig(json);
+    } catch (IllegalArgumentException | IOException e) {
+      return fail(EXIT_BAD_CONFIG, "bad config: " + e.getMessage());
+    }
+    String device;
+    try {
+      device = selectDevice(config.device());
+    } catch (IllegalArgumentException e) {
+      return fail(EXIT_BAD_CONFIG, "bad config: " + e.getMessage());
+    }
+    ObjectStore objects =
+        new RetryingObjectStore(
+            new MinioObjectStore(
+                config.storage().endpoint(),
+                config.storage().region(),
+                env.get(TrainerEnv.S3_ACCESS_KEY),
+                env.get(TrainerEnv.S3_SECRET_KEY)),
+            storageAttempts,
+            storageFirstDelayMillis);
+    try {
+      objects.checkBucket(config.storage().bucket());
+    } catch (IOException e) {
+      return fail(EXIT_STORAGE, "storage unreachable: " + e.getMessage());
+    }
+    CheckpointStore store = new CheckpointStore(objects, json, config.storage().bucket());
+    TrainerMetrics metrics =
+        new TrainerMetrics(
+            config.namespace(), config.run(), config.phase(), config.attempt(), device);
+    ai.djl.Device djlDevice = "gpu".equals(device) ? ai.djl.Device.gpu() : ai.djl.Device.cpu();
+    try (NDManager manager = NDManager.newBaseManager(djlDevice);
+        TrainingSession s = new TrainingSession(config, store, json, metrics, manager);
+        TrainerHttpServer http =
+            new TrainerHttpServer(config.httpPort(), metrics.registry(), s::progress, json)) {
+      session = s;
+      if (stopRequested) {
+        s.requestStop();
+      }
+      servingPort = http.port();
+      onServing.accept(http);
+      try {
+        s.resume();
+      } catch (CheckpointRefusedException e) {
+        return fail(EXIT_REFUSED_CHECKPOINT, "refused checkpoint: " + e.getMessage());
+      } catch (IOException e) {
+        return fail(EXIT_STORAGE, "cannot read checkpoint: " + e.getMessage());
+      }
+      LOG.info(
+          "training "
+              + config.namespace()
+              + "/"
+              + config.run()
+              + " attempt "
+              + config.attempt()
+              + " phase "
+              + config.phase()
+              + " on "
+              + device
+              + " until episode "
+              + config.untilEpisode());
+      CheckpointManifest last = s.run();
+      LOG.info("attempt done: " + last.kind() + " checkpoint " + last.id());
+      return EXIT_OK;
+    } catch (IOException e) {
+      return fail(EXIT_STORAGE, "storage failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      return fail(EXIT_FAILED, "trainer failed: " + e);
+    }
+  }
+
+  private int fail(int code, String reason) {
+    err.println("ratchet-trainer: " + reason.replace('\n', ' '));
+    return code;
+  }
+
+  private TrainerConfig readConfig(ObjectMapper json) throws IOException {
+    String path = env.get(TrainerEnv.CONFIG);
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException(TrainerEnv.CONFIG + " is not set");
+    }
+    Path p = Path.of(path);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalArgumentException(TrainerEnv.CONFIG + "=" + path + " is not a file");
+    }
+    TrainerConfig c;
+    try {
+      c = json.readValue(p.toFile(), TrainerConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          path + " is not a TrainerConfig: " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    return ConfigCheck.validate(c);
+  }
+
+  private static String selectDevice(Device wanted) {
+    int gpus = Engine.getInstance().getGpuCount();
+    Device d = wanted == null ? Device.AUTO : wanted;
+    return switch (d) {
+      case CPU -> "cpu";
+      case GPU -> {
+        if (gpus == 0) {
+          throw new IllegalArgumentException("device gpu asked for, but the engine sees no GPU");
+        }
+        yield "gpu";
+      }
+      case AUTO -> gpus > 0 ? "gpu" : "cpu";
+    };
+  }
+
+  /** Validation of what this trainer (part 1) can run. */
+  static final class ConfigCheck {
+    private ConfigCheck() {}
+
+    static TrainerConfig validate(TrainerConfig c) {
+      require(c.namespace() != null && !c.namespace().isBlank(), "namespace is missing");
+      require(c.run() != null && !c.run().isBlank(), "run is missing");
+      require(c.attempt() >= 1, "attempt must be at least 1");
+      require(c.phase() != null && !c.phase().isBlank(), "phase is missing");
+      require(c.untilEpisode() > 0, "untilEpisode must be positive");
+      require(c.environment() != null && c.environment().name != null, "environment is missing");
+      require(
+          c.environment().name == EnvironmentName.CARTPOLE,
+          "environment " + c.environment().name + " is not supported by this trainer yet");
+      require(c.environment().numEnvs >= 1, "environment.numEnvs must be at least 1");
+      require(c.model() != null, "model is missing");
+      require(
+          c.model().architecture == Architecture.MLP,
+          "model architecture " + c.model().architecture + " is not supported by this trainer yet");
+      require(
+          c.model().hiddenSizes != null && !c.model().hiddenSizes.isEmpty(),
+          "model.hiddenSizes is empty");
+      require(c.ppo() != null, "ppo is missing");
+      require(c.ppo().rolloutSteps >= 1 && c.ppo().minibatches >= 1, "ppo sizes must be >= 1");
+      require(c.checkpoints() != null, "checkpoints is missing");
+      require(c.storage() != null, "storage is missing");
+      require(
+          c.storage().endpoint() != null && !c.storage().endpoint().isBlank(),
+          "storage.endpoint is missing");
+      require(
+          c.storage().bucket() != null && !c.storage().bucket().isBlank(),
+          "storage.bucket is missing");
+      require(c.httpPort() >= 0 && c.httpPort() <= 65535, "httpPort out of range");
+      return c;
+    }
+
+    private static void require(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.ratchet.trainer;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Entry point of the trainer image: {@code java -jar ratchet-trainer-all.jar [--help]}. */
+public final class TrainerMain {
+
+  static final String USAGE =
+      """
+      Usage: ratchet-trainer [--help]
+
+      Runs one attempt of a Ratchet TrainingRun: PPO on DJL's PyTorch engine.
+
+      Environment:
+        RATCHET_TRAINER_CONFIG   path of the attempt's TrainerConfig JSON (required)
+        AWS_ACCESS_KEY_ID        S3 access key
+        AWS_SECRET_ACCESS_KEY    S3 secret key
+
+      HTTP (config httpPort, default 9400): /metrics, /v1/progress, /healthz
+      SIGTERM writes a preempt checkpoint, then exits.
+
+      Exit codes: 0 untilEpisode reached and final checkpoint written; 1 unexpected failure;
+        2 bad config; 3 storage unreachable or failed; 4 resume checkpoint refused.
+      """;
+
+  private TrainerMain() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err, true);
+    System.exit(code);
+  }
+
+  /** Runs with the process environment; returns the exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err, boolean installSignalHook) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.print(USAGE);
+        return 0;
+      }
+      err.println("ratchet-trainer: unknown argument " + a + " (see --help)");
+      return TrainerApp.EXIT_BAD_CONFIG;
+    }
+    engineDefaults();
+    TrainerApp app = new TrainerApp(System.getenv(), err, 6, 500);
+    CountDownLatch done = new CountDownLatch(1);
+    if (installSignalHook) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    // SIGTERM: ask for the preempt checkpoint and give it the grace period.
+                    app.requestStop();
+                    try {
+                      done.await(25, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "sigterm-preempt"));
+    }
+    try {
+      return app.run();
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /**
+   * The engine must load its native library from the jars, never download it; one intra-op thread
+   * because the networks are small and it keeps runs reproducible.
+   */
+  static void engineDefaults() {
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("PYTORCH_FLAVOR", "cpu");
+    setIfAbsent("ai.djl.pytorch.num_threads", "1");
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null && System.getenv(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.ratchet.trainer.env;
+
+import dev.ratchet.trainer.rl.Rng;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code numEnvs} CartPoles stepped together with automatic reset, so the policy does one batched
+ * forward pass per step; each copy has its own generator derived from the seed.
+ */
+public final class VecCartPole {
+
+  private final CartPole[] envs;
+  private final Rng[] rngs;
+  private final double[] episodeReturn;
+  private final int[] episodeLength;
+
+  public VecCartPole(int numEnvs, int maxSteps, long seed) {
+    envs = new CartPole[numEnvs];
+    rngs = new Rng[numEnvs];
+    episodeReturn = new double[numEnvs];
+    episodeLength = new int[numEnvs];
+    Rng root = new Rng(seed);
+    for (int i = 0; i < numEnvs; i++) {
+      rngs[i] = root.split();
+      envs[i] = new CartPole(maxSteps, rngs[i]);
+    }
+  }
+
+  public int numEnvs() {
+    return envs.length;
+  }
+
+  public int obsDim() {
+    return CartPole.OBS_DIM;
+  }
+
+  public int actions() {
+    return CartPole.ACTIONS;
+  }
+
+  /** Current observations, numEnvs × obsDim row-major. */
+  public void observe(float[] out) {
+    for (int i = 0; i < envs.length; i++) {
+      envs[i].observe(out, i * CartPole.OBS_DIM);
+    }
+  }
+
+  /**
+   * Steps every copy; finished copies are reset (their next observation is the new episode's).
+   *
+   * @param rewards out: reward of each copy
+   * @param dones out: whether each copy's episode ended (terminated or truncated)
+   * @return the episodes that ended in this step
+   */
+  public List<Episode> step(int[] actions, float[] rewards, boolean[] dones) {
+    List<Episode> finished = List.of();
+    for (int i = 0; i < envs.length; i++) {
+      CartPole.StepOutcome outcome = envs[i].step(actions[i]);
+      rewards[i] = 1f;
+      episodeReturn[i] += 1.0;
+      episodeLength[i]++;
+      dones[i] = outcome != CartPole.StepOutcome.RUNNING;
+      if (dones[i]) {
+        if (finished.isEmpty()) {
+          finished = new ArrayList<>(2);
+        }
+        finished.add(new Episode(i, episodeReturn[i], episodeLength[i]));
+        episodeReturn[i] = 0;
+        episodeLength[i] = 0;
+        envs[i].reset();
+      }
+    }
+    return finished;
+  }
+
+  /** Writes the full state for checkpoints: per copy its generator, physics and episode stats. */
+  public void writeState(DataOutputStream out) throws IOException {
+    out.writeInt(envs.length);
+    for (int i = 0; i < envs.length; i++) {
+      out.writeLong(rngs[i].state());
+      for (double v : envs[i].state()) {
+        out.writeDouble(v);
+      }
+      out.writeDouble(episodeReturn[i]);
+      out.writeInt(episodeLength[i]);
+    }
+  }
+
+  /** Restores what {@link #writeState} wrote. */
+  public void readState(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n != envs.length) {
+      throw new IOException("checkpoint has " + n + " environments, config has " + envs.length);
+    }
+    for (int i = 0; i < n; i++) {
+      rngs[i].setState(in.readLong());
+      double[] phys = new double[5];
+      for (int k = 0; k < phys.length; k++) {
+        phys[k] = in.readDouble();
+      }
+      envs[i].setState(phys);
+      episodeReturn[i] = in.readDouble();
+      episodeLength[i] = in.readInt();
+    }
+  }
+
+  /**
+   * One finished episode.
+   *
+   * @param env index of the copy
+   * @param score return of the episode
+   * @param length steps of the episode
+   */
+  public record Episode(int env, double score, int length) {}
+}

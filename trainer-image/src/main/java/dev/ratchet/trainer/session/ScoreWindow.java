@@ -1,0 +1,42 @@
+package dev.ratchet.trainer.session;
+
+import java.util.ArrayDeque;
+
+/** The last {@code size} episodes' scores and per-step rewards, for windowed statistics. */
+final class ScoreWindow {
+
+  private final int size;
+  private final ArrayDeque<double[]> items = new ArrayDeque<>();
+
+  ScoreWindow(int size) {
+    this.size = Math.max(1, size);
+  }
+
+  void add(double score, double rewardPerStep) {
+    items.addLast(new double[] {score, rewardPerStep});
+    if (items.size() > size) {
+      items.removeFirst();
+    }
+  }
+
+  int count() {
+    return items.size();
+  }
+
+  boolean full() {
+    return items.size() >= size;
+  }
+
+  double mean(int column) {
+    return items.stream().mapToDouble(v -> v[column]).average().orElse(Double.NaN);
+  }
+
+  double std() {
+    double m = mean(0);
+    return Math.sqrt(items.stream().mapToDouble(v -> (v[0] - m) * (v[0] - m)).average().orElse(0));
+  }
+
+  double max() {
+    return items.stream().mapToDouble(v -> v[0]).max().orElse(Double.NaN);
+  }
+}

@@ -1,0 +1,354 @@
+package dev.ratchet.trainer.session;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointKind;
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.trainer.StorageLayout;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.trainer.checkpoint.AgentCodec;
+import dev.ratchet.trainer.checkpoint.CheckpointStore;
+import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
+import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.rl.PpoAgent;
+import dev.ratchet.trainer.rl.UpdateStats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * One attempt: trains from the resume checkpoint (or afresh) until {@code untilEpisode} or a stop
+ * request, writing periodic, best, final/phase-end and preempt checkpoints and the per-episode
+ * records. Uploads run on a background thread in submission order; the last one is awaited.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(TrainingSession.class.getName());
+  private static final int RECORD_BATCH = 50;
+
+  private final TrainerConfig config;
+  private final CheckpointStore store;
+  private final ObjectMapper json;
+  private final TrainerMetrics metrics;
+  private final PpoAgent agent;
+  private final ScoreWindow window;
+  private final ScoreWindow bestWindow;
+  private final ExecutorService uploads =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "checkpoint-upload");
+            t.setDaemon(true);
+            return t;
+          });
+  private final StringBuilder records = new StringBuilder();
+  private final AtomicReference<ProgressReport> progress = new AtomicReference<>();
+  private final long startNanos = System.nanoTime();
+  private volatile boolean stopRequested;
+  private volatile ProgressReport.TrainerState state = ProgressReport.TrainerState.STARTING;
+  private volatile ProgressReport.CommittedCheckpoint lastCheckpoint;
+  private Future<?> lastUpload;
+  private int recordsPending;
+  private double bestScoreMean = Double.NaN;
+  private long nonFinite;
+  private long startEpisode;
+  private UpdateStats lastStats;
+
+  public TrainingSession(
+      TrainerConfig config,
+      CheckpointStore store,
+      ObjectMapper json,
+      TrainerMetrics metrics,
+      NDManager manager) {
+    this.config = config;
+    this.store = store;
+    this.json = json;
+    this.metrics = metrics;
+    VecCartPole envs =
+        new VecCartPole(
+            config.environment().numEnvs,
+            config.environment().maxStepsPerEpisode,
+            config.environment().seed);
+    this.agent = new PpoAgent(envs, config.model(), config.environment().seed, manager);
+    this.window = new ScoreWindow(Math.max(1, config.metricsWindow()));
+    this.bestWindow = new ScoreWindow(Math.max(1, config.checkpoints().bestWindow()));
+    publishProgress();
+  }
+
+  /** Loads {@code resumeFrom}, when set; a missing or corrupt checkpoint throws. */
+  public void resume() throws IOException {
+    if (config.resumeFrom() == null || config.resumeFrom().isBlank()) {
+      return;
+    }
+    LoadedCheckpoint c = store.load(config.resumeFrom());
+    AgentCodec.SessionCounters counters = AgentCodec.decode(c.files(), agent);
+    bestScoreMean = counters.bestScoreMean();
+    nonFinite = counters.nonFinite();
+    startEpisode = agent.episodes();
+    LOG.info(
+        "resumed from "
+            + config.resumeFrom()
+            + " at episode "
+            + agent.episodes()
+            + ", step "
+            + agent.envSteps());
+    publishProgress();
+  }
+
+  /** Asks the loop to stop at the next update boundary and write a preempt checkpoint. */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  public PpoAgent agent() {
+    return agent;
+  }
+
+  public ProgressReport progress() {
+    return progress.get();
+  }
+
+  /**
+   * Trains to {@code untilEpisode} (or a stop request), then writes the final, phase-end or preempt
+   * checkpoint and waits for every upload.
+   *
+   * @return the committed last checkpoint
+   */
+  public CheckpointManifest run() throws IOException {
+    state = ProgressReport.TrainerState.TRAINING;
+    PpoSpec ppo = config.ppo();
+    long lastPeriodicBucket = periodicBucket(agent.episodes());
+    while (agent.episodes() < config.untilEpisode() && !stopRequested) {
+      double frac = remainingFraction();
+      double lr = ppo.annealLearningRate ? ppo.learningRate * frac : ppo.learningRate;
+      double clip = ppo.annealClipRange ? ppo.clipRange * frac : ppo.clipRange;
+      long stepsBefore = agent.envSteps();
+      List<VecCartPole.Episode> ended = agent.collect(ppo);
+      metrics.steps(agent.envSteps() - stepsBefore);
+      long episode = agent.episodes() - ended.size();
+      for (VecCartPole.Episode e : ended) {
+        episode++;
+        onEpisode(episode, e);
+      }
+      lastStats = agent.update(ppo, Math.max(lr, 0), Math.max(clip, 1e-8));
+      nonFinite += lastStats.nonFinite();
+      metrics.update(lastStats);
+      publishProgress();
+      if (stopRequested || agent.episodes() >= config.untilEpisode()) {
+        break;
+      }
+      if (lastStats.nonFinite() > 0) {
+        // A window that saw NaN/Inf is never checkpointed; the next clean boundary may be.
+        continue;
+      }
+      long bucket = periodicBucket(agent.episodes());
+      boolean improved =
+          bestWindow.full() && (Double.isNaN(bestScoreMean) || bestMetric() > bestScoreMean);
+      if (improved) {
+        bestScoreMean = bestMetric();
+        checkpoint(CheckpointKind.BEST);
+        lastPeriodicBucket = bucket;
+      } else if (bucket > lastPeriodicBucket) {
+        checkpoint(CheckpointKind.PERIODIC);
+        lastPeriodicBucket = bucket;
+      }
+    }
+    CheckpointKind kind =
+        stopRequested
+            ? CheckpointKind.PREEMPT
+            : agent.episodes() >= config.phaseEndEpisode() && config.phaseEndEpisode() > 0
+                ? CheckpointKind.PHASE_END
+                : CheckpointKind.FINAL;
+    state =
+        stopRequested
+            ? ProgressReport.TrainerState.STOPPING
+            : ProgressReport.TrainerState.CHECKPOINTING;
+    Future<CheckpointManifest> last = checkpoint(kind);
+    flushRecords();
+    CheckpointManifest committed = await(last);
+    await(lastUpload);
+    state = ProgressReport.TrainerState.FINISHED;
+    publishProgress();
+    return committed;
+  }
+
+  private double bestMetric() {
+    RunMetric m = config.checkpoints().bestMetric();
+    return m == RunMetric.REWARD_MEAN ? bestWindow.mean(1) : bestWindow.mean(0);
+  }
+
+  private long periodicBucket(long episodes) {
+    long every = config.checkpoints().everyEpisodes();
+    return every > 0 ? episodes / every : 0;
+  }
+
+  private double remainingFraction() {
+    long span = config.phaseEndEpisode() - config.phaseStartEpisode();
+    if (span <= 0) {
+      return 1.0;
+    }
+    double done = (double) (agent.episodes() - config.phaseStartEpisode()) / span;
+    return Math.max(0.0, 1.0 - done);
+  }
+
+  private void onEpisode(long episode, VecCartPole.Episode e) {
+    double reward = e.score() / Math.max(1, e.length());
+    window.add(e.score(), reward);
+    bestWindow.add(e.score(), reward);
+    metrics.episode(e.score(), e.length());
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("episode", episode);
+    r.put("score", e.score());
+    r.put("reward", reward);
+    r.put("length", e.length());
+    r.put("phase", config.phase());
+    r.put("attempt", config.attempt());
+    r.put("envSteps", agent.envSteps());
+    r.put("time", Instant.now().toString());
+    try {
+      records.append(json.writeValueAsString(r)).append('\n');
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    if (++recordsPending >= RECORD_BATCH) {
+      flushRecords();
+    }
+  }
+
+  /** Re-uploads the attempt's jsonl with every record so far (S3 objects cannot be appended). */
+  private void flushRecords() {
+    if (recordsPending == 0 && records.length() > 0) {
+      return;
+    }
+    recordsPending = 0;
+    byte[] content = records.toString().getBytes(StandardCharsets.UTF_8);
+    String key =
+        StorageLayout.metricsFile(
+            config.storage().prefix(), config.namespace(), config.run(), config.attempt());
+    lastUpload =
+        uploads.submit(
+            () -> {
+              try {
+                store.objectStore().put(store.bucket(), key, content);
+              } catch (IOException e) {
+                LOG.warning("episode records upload failed: " + e.getMessage());
+              }
+            });
+  }
+
+  private Future<CheckpointManifest> checkpoint(CheckpointKind kind) throws IOException {
+    long t0 = System.nanoTime();
+    String id = StorageLayout.checkpointId(agent.episodes(), config.attempt());
+    String folder =
+        StorageLayout.checkpointFolder(
+            config.storage().prefix(), config.namespace(), config.run(), id);
+    // Encoding copies the state now, so training may go on while the bytes upload.
+    Map<String, byte[]> files =
+        AgentCodec.encode(agent, new AgentCodec.SessionCounters(bestScoreMean, nonFinite));
+    long bytes = files.values().stream().mapToLong(b -> b.length).sum();
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (window.count() > 0) {
+      m.put("scoreMean", window.mean(0));
+      m.put("rewardMean", window.mean(1));
+    }
+    if (lastStats != null && lastStats.minibatches() > 0) {
+      m.put("gradNorm", lastStats.gradNorm());
+    }
+    CheckpointManifest manifest =
+        new CheckpointManifest(
+            CheckpointManifest.FORMAT_VERSION,
+            id,
+            config.namespace(),
+            config.run(),
+            config.attempt(),
+            config.phase(),
+            config.phaseIndex(),
+            agent.episodes(),
+            agent.envSteps(),
+            kind,
+            Instant.now().toString(),
+            m,
+            false,
+            null);
+    Future<CheckpointManifest> f =
+        uploads.submit(
+            () -> {
+              CheckpointManifest done;
+              try {
+                done = store.save(folder, manifest, files);
+              } catch (IOException e) {
+                // Periodic and best saves are not awaited: say so here, the next one may succeed.
+                LOG.warning(kind + " checkpoint " + id + " not committed: " + e.getMessage());
+                throw e;
+              }
+              metrics.checkpoint((System.nanoTime() - t0) / 1e9, bytes);
+              lastCheckpoint =
+                  new ProgressReport.CommittedCheckpoint(
+                      id, done.episode(), kind, store.uri(folder));
+              LOG.info("committed " + kind + " checkpoint " + store.uri(folder));
+              return done;
+            });
+    lastUpload = f;
+    return f;
+  }
+
+  private static <T> T await(Future<T> f) throws IOException {
+    if (f == null) {
+      return null;
+    }
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for an upload", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+    }
+  }
+
+  private void publishProgress() {
+    double minutes = (System.nanoTime() - startNanos) / 60e9;
+    boolean any = window.count() > 0;
+    progress.set(
+        new ProgressReport(
+            config.attempt(),
+            config.phase(),
+            agent.episodes(),
+            agent.envSteps(),
+            config.untilEpisode(),
+            window.count(),
+            any ? window.mean(0) : null,
+            any ? window.std() : null,
+            any ? window.max() : null,
+            any ? window.mean(1) : null,
+            null,
+            lastStats != null && lastStats.minibatches() > 0 ? lastStats.gradNorm() : null,
+            lastStats != null ? lastStats.learningRate() : config.ppo().learningRate,
+            minutes > 0 ? (agent.episodes() - startEpisode) / minutes : null,
+            nonFinite,
+            lastCheckpoint,
+            state,
+            Instant.now().toString()));
+    if (any) {
+      metrics.window(window.mean(0), window.mean(1));
+    }
+  }
+
+  @Override
+  public void close() {
+    uploads.shutdownNow();
+    agent.close();
+  }
+}

@@ -1,0 +1,315 @@
+package dev.ratchet.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointKind;
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.trainer.StorageLayout;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.trainer.checkpoint.EmbeddedS3;
+import dev.ratchet.trainer.rl.Settings;
+import dev.ratchet.trainer.storage.MinioObjectStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole attempt in-process: config file, S3 (embedded S3Proxy), HTTP, exit codes. */
+class TrainerAppTest {
+
+  private static final String BUCKET = "ratchet";
+  private static EmbeddedS3 s3;
+  private static MinioObjectStore minio;
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = new EmbeddedS3(BUCKET);
+    minio =
+        new MinioObjectStore(
+            s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    s3.close();
+  }
+
+  private TrainerConfig config(
+      String run, int attempt, long until, long phaseEnd, String resumeFrom, String endpoint) {
+    PpoSpec ppo = Settings.cleanRlPpo();
+    ppo.rolloutSteps = 32;
+    ppo.epochs = 2;
+    ppo.minibatches = 2;
+    var env = Settings.cartPole(4, 11);
+    env.name = EnvironmentName.CARTPOLE;
+    return new TrainerConfig(
+        "ns",
+        run,
+        attempt,
+        "warmup",
+        0,
+        0,
+        phaseEnd,
+        until,
+        resumeFrom,
+        env,
+        Settings.mlp64(),
+        ppo,
+        null,
+        null,
+        null,
+        new TrainerConfig.CheckpointPolicy(20, RunMetric.SCORE_MEAN, 10),
+        new TrainerConfig.StorageLocation(endpoint, BUCKET, "runs", "us-east-1"),
+        Device.AUTO,
+        20,
+        0);
+  }
+
+  private Result run(TrainerConfig c, java.util.function.Consumer<TrainerApp> whileServing)
+      throws Exception {
+    Path file = tmp.resolve(c.run() + "-" + c.attempt() + ".json");
+    json.writeValue(file.toFile(), c);
+    Map<String, String> env = new HashMap<>();
+    env.put(TrainerEnv.CONFIG, file.toString());
+    env.put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3.ACCESS_KEY);
+    env.put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3.SECRET_KEY);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    TrainerApp app = new TrainerApp(env, new PrintStream(err, true, StandardCharsets.UTF_8), 2, 5);
+    AtomicReference<Integer> port = new AtomicReference<>();
+    app.onServing(
+        server -> {
+          port.set(server.port());
+          Thread t = new Thread(() -> whileServing.accept(app));
+          t.setDaemon(true);
+          t.start();
+        });
+    int code = app.run();
+    return new Result(code, err.toString(StandardCharsets.UTF_8), port.get());
+  }
+
+  private record Result(int code, String err, Integer port) {}
+
+  private String get(int port, String path) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private CheckpointManifest manifest(String run, long episode, int attempt) throws Exception {
+    String key =
+        StorageLayout.checkpointFolder(
+                "runs", "ns", run, StorageLayout.checkpointId(episode, attempt))
+            + CheckpointManifest.FILE_NAME;
+    return json.readValue(minio.get(BUCKET, key).orElseThrow(), CheckpointManifest.class);
+  }
+
+  @Test
+  void trainsServesHttpAndCommitsTheFinalCheckpoint() throws Exception {
+    AtomicReference<String> metrics = new AtomicReference<>();
+    AtomicReference<String> progress = new AtomicReference<>();
+    AtomicReference<String> health = new AtomicReference<>();
+    AtomicReference<Integer> port = new AtomicReference<>();
+    TrainerConfig c = config("r1", 1, 120, 1000, null, s3.endpoint());
+    Result r =
+        run(
+            c,
+            app -> {
+              try {
+                int p = portOf(app);
+                port.set(p);
+                health.set(get(p, "/healthz"));
+                for (int i = 0; i < 400; i++) {
+                  String body = get(p, "/v1/progress");
+                  if (json.readValue(body, ProgressReport.class).episode() >= 40) {
+                    progress.set(body);
+                    metrics.set(get(p, "/metrics"));
+                    return;
+                  }
+                  Thread.sleep(25);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(health.get()).isEqualTo("ok\n");
+    ProgressReport pr = json.readValue(progress.get(), ProgressReport.class);
+    assertThat(pr.attempt()).isEqualTo(1);
+    assertThat(pr.untilEpisode()).isEqualTo(120);
+    assertThat(pr.scoreMean()).isNotNull();
+    assertThat(pr.state()).isEqualTo(ProgressReport.TrainerState.TRAINING);
+    assertThat(metrics.get())
+        .contains(
+            "ratchet_episodes_total{attempt=\"1\",namespace=\"ns\",phase=\"warmup\",run=\"r1\"}")
+        .contains("ratchet_env_steps_total{")
+        .contains("ratchet_episode_score_bucket{")
+        .contains("ratchet_score_mean{")
+        .contains("ratchet_grad_norm{")
+        .contains("ratchet_nonfinite_total{")
+        .containsPattern("ratchet_trainer_device\\{.*device=\"cpu\"");
+
+    String records =
+        new String(
+            minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "r1", 1)).orElseThrow(),
+            StandardCharsets.UTF_8);
+    long lines = records.lines().count();
+    assertThat(lines).isGreaterThanOrEqualTo(120);
+    assertThat(records.lines().findFirst().orElseThrow())
+        .contains("\"episode\":1,")
+        .contains("\"phase\":\"warmup\"")
+        .contains("\"attempt\":1");
+    CheckpointManifest last = manifest("r1", lines, 1);
+    assertThat(last.kind()).isEqualTo(CheckpointKind.FINAL);
+    assertThat(last.nonFinite()).isFalse();
+    assertThat(last.metrics()).containsKey("scoreMean");
+    assertThat(last.files()).hasSize(3);
+  }
+
+  private static int portOf(TrainerApp app) {
+    return app.servingPort();
+  }
+
+  @Test
+  void runOf2nEqualsNThenResumeThenN() throws Exception {
+    assertThat(run(config("full", 1, 60, 60, null, s3.endpoint()), a -> {}).code()).isZero();
+    assertThat(run(config("half", 1, 30, 60, null, s3.endpoint()), a -> {}).code()).isZero();
+    String halfRecords =
+        new String(
+            minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "half", 1)).orElseThrow(),
+            StandardCharsets.UTF_8);
+    long halfEpisodes = halfRecords.lines().count();
+    CheckpointManifest mid = manifest("half", halfEpisodes, 1);
+    String midUri =
+        StorageLayout.uri(BUCKET, StorageLayout.checkpointFolder("runs", "ns", "half", mid.id()));
+    TrainerConfig resumed = config("half", 2, 60, 60, midUri, s3.endpoint());
+    Result r = run(resumed, a -> {});
+    assertThat(r.code()).as(r.err()).isZero();
+
+    String fullRecords =
+        new String(
+            minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "full", 1)).orElseThrow(),
+            StandardCharsets.UTF_8);
+    long fullEpisodes = fullRecords.lines().count();
+    CheckpointManifest a = manifest("full", fullEpisodes, 1);
+    CheckpointManifest b = manifest("half", fullEpisodes, 2);
+    assertThat(b.envSteps()).isEqualTo(a.envSteps());
+    assertThat(b.kind()).isEqualTo(a.kind()).isEqualTo(CheckpointKind.PHASE_END);
+    // Parameters and Adam state are bitwise identical: same bytes, same sha256.
+    assertThat(b.files().subList(0, 2)).isEqualTo(a.files().subList(0, 2));
+  }
+
+  @Test
+  void stopRequestWritesAPreemptCheckpoint() throws Exception {
+    TrainerConfig c = config("pre", 1, 1_000_000, 1_000_000, null, s3.endpoint());
+    Result r =
+        run(
+            c,
+            app -> {
+              try {
+                int p = portOf(app);
+                for (int i = 0; i < 400; i++) {
+                  if (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode() > 5) {
+                    break;
+                  }
+                  Thread.sleep(25);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+              app.requestStop();
+            });
+    assertThat(r.code()).as(r.err()).isZero();
+    String records =
+        new String(
+            minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "pre", 1)).orElseThrow(),
+            StandardCharsets.UTF_8);
+    CheckpointManifest m = manifest("pre", records.lines().count(), 1);
+    assertThat(m.kind()).isEqualTo(CheckpointKind.PREEMPT);
+    assertThat(m.episode()).isLessThan(1_000_000);
+  }
+
+  @Test
+  void refusedResumeCheckpointExitsFour() throws Exception {
+    String uri = "s3://" + BUCKET + "/runs/ns/x/checkpoints/ep-000000010-a0001/";
+    Result r = run(config("x", 2, 10, 10, uri, s3.endpoint()), a -> {});
+    assertThat(r.code()).isEqualTo(TrainerApp.EXIT_REFUSED_CHECKPOINT);
+    assertThat(r.err().strip())
+        .startsWith("ratchet-trainer: refused checkpoint:")
+        .contains("never committed")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void unreachableStorageExitsThree() throws Exception {
+    Result r = run(config("y", 1, 10, 10, null, "http://127.0.0.1:1"), a -> {});
+    assertThat(r.code()).isEqualTo(TrainerApp.EXIT_STORAGE);
+    assertThat(r.err()).startsWith("ratchet-trainer: storage unreachable:");
+  }
+
+  @Test
+  void badConfigExitsTwo() throws Exception {
+    TrainerConfig c = config("z", 1, 10, 10, null, s3.endpoint());
+    c.environment().name = EnvironmentName.DUNGEON;
+    Result r = run(c, a -> {});
+    assertThat(r.code()).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
+    assertThat(r.err()).contains("environment DUNGEON is not supported");
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        new TrainerApp(Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8), 1, 1).run();
+    assertThat(code).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("ratchet-trainer: bad config: RATCHET_TRAINER_CONFIG is not set\n");
+
+    Path garbage = Files.writeString(tmp.resolve("bad.json"), "{\"attempt\": \"many\"}");
+    err.reset();
+    code =
+        new TrainerApp(
+                Map.of(TrainerEnv.CONFIG, garbage.toString()),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                1,
+                1)
+            .run();
+    assertThat(code).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a TrainerConfig");
+  }
+
+  @Test
+  void helpPrintsTheContract() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        TrainerMain.run(
+            new String[] {"--help"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err,
+            false);
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("RATCHET_TRAINER_CONFIG")
+        .contains("AWS_ACCESS_KEY_ID")
+        .contains("/metrics");
+  }
+}

@@ -1,0 +1,129 @@
+package dev.ratchet.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointKind;
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.trainer.StorageLayout;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.trainer.checkpoint.EmbeddedS3;
+import dev.ratchet.trainer.rl.Settings;
+import dev.ratchet.trainer.storage.MinioObjectStore;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer as a real child process: SIGTERM writes a preempt checkpoint before it exits. */
+class TrainerProcessTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void sigtermWritesAPreemptCheckpointThenExits() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    try (EmbeddedS3 s3 = new EmbeddedS3("ratchet")) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      TrainerConfig c =
+          new TrainerConfig(
+              "ns",
+              "proc",
+              3,
+              "warmup",
+              0,
+              0,
+              1_000_000,
+              1_000_000,
+              null,
+              Settings.cartPole(4, 5),
+              Settings.mlp64(),
+              Settings.cleanRlPpo(),
+              null,
+              null,
+              null,
+              new TrainerConfig.CheckpointPolicy(1000, RunMetric.SCORE_MEAN, 100),
+              new TrainerConfig.StorageLocation(s3.endpoint(), "ratchet", "", "us-east-1"),
+              Device.CPU,
+              20,
+              port);
+      Path config = tmp.resolve("config.json");
+      json.writeValue(config.toFile(), c);
+      Path log = tmp.resolve("trainer.log");
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  TrainerMain.class.getName()));
+      pb.environment().put(TrainerEnv.CONFIG, config.toString());
+      pb.environment().put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3.ACCESS_KEY);
+      pb.environment().put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3.SECRET_KEY);
+      pb.redirectErrorStream(true).redirectOutput(log.toFile());
+      Process p = pb.start();
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 120_000;
+        long episode = 0;
+        while (episode < 10 && System.currentTimeMillis() < deadline && p.isAlive()) {
+          try {
+            String body =
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/v1/progress"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body();
+            episode = json.readValue(body, ProgressReport.class).episode();
+          } catch (java.io.IOException notYetListening) {
+            // The JVM and the engine are still starting.
+          }
+          Thread.sleep(100);
+        }
+        assertThat(episode).as(Files.readString(log)).isGreaterThanOrEqualTo(10);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        p.destroyForcibly();
+      }
+      // The JVM reports death by SIGTERM (128 + 15) after its shutdown hook completed.
+      assertThat(p.exitValue()).isEqualTo(143);
+      MinioObjectStore minio =
+          new MinioObjectStore(
+              s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+      String records =
+          new String(
+              minio.get("ratchet", StorageLayout.metricsFile("", "ns", "proc", 3)).orElseThrow(),
+              StandardCharsets.UTF_8);
+      long episodes = records.lines().count();
+      String key =
+          StorageLayout.checkpointFolder("", "ns", "proc", StorageLayout.checkpointId(episodes, 3))
+              + CheckpointManifest.FILE_NAME;
+      CheckpointManifest m =
+          json.readValue(
+              minio
+                  .get("ratchet", key)
+                  .orElseThrow(
+                      () -> new AssertionError("no preempt manifest at " + key + "\n" + log)),
+              CheckpointManifest.class);
+      assertThat(m.kind()).isEqualTo(CheckpointKind.PREEMPT);
+      assertThat(m.attempt()).isEqualTo(3);
+    }
+  }
+}

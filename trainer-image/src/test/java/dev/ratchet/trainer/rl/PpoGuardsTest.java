@@ -1,0 +1,84 @@
+package dev.ratchet.trainer.rl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.trainer.env.VecCartPole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The non-finite guard and the per-step NDManager scoping. */
+class PpoGuardsTest {
+
+  @Test
+  void nonFiniteLossSkipsTheUpdateAndLeavesParametersUntouched() {
+    PpoSpec ppo = Settings.zooPpo();
+    ppo.epochs = 3;
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent = new PpoAgent(new VecCartPole(4, 500, 5), Settings.mlp64(), 5, m)) {
+      agent.collect(ppo);
+      float[][] before = agent.policy().parameters().snapshot();
+      agent.rollout().advantages[3] = Float.NaN;
+      UpdateStats s = agent.update(ppo, 1e-3, 0.2);
+      assertThat(s.nonFinite()).isEqualTo(3);
+      assertThat(s.minibatches()).isZero();
+      assertThat(agent.adam().step()).isZero();
+      float[][] after = agent.policy().parameters().snapshot();
+      for (int i = 0; i < before.length; i++) {
+        assertThat(after[i]).containsExactly(before[i]);
+      }
+      // A clean rollout afterwards trains normally.
+      agent.collect(ppo);
+      UpdateStats ok = agent.update(ppo, 1e-3, 0.2);
+      assertThat(ok.nonFinite()).isZero();
+      assertThat(ok.minibatches()).isEqualTo(3);
+      assertThat(agent.policy().parameters().allFinite()).isTrue();
+    }
+  }
+
+  @Test
+  void fiftyThousandStepsKeepOpenArraysAndNativeMemoryFlat() throws Exception {
+    PpoSpec ppo = Settings.zooPpo();
+    ppo.epochs = 1;
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent = new PpoAgent(new VecCartPole(8, 500, 9), Settings.mlp64(), 9, m)) {
+      // Warm up first: the JVM heap and PyTorch's allocator grow to their working size.
+      while (agent.envSteps() < 20_480) {
+        agent.collect(ppo);
+        agent.update(ppo, 1e-3, 0.2);
+      }
+      // Counted after a rollout both times, so the lazily made inference copies exist both times.
+      agent.collect(ppo);
+      int arrays = m.getManagedArrays().size();
+      long rss = rssKb();
+      long heap = Runtime.getRuntime().totalMemory() / 1024;
+      while (agent.envSteps() < 70_000) {
+        agent.collect(ppo);
+        // Mostly rollouts (they dominate the step count), with an update every 10th.
+        if (agent.envSteps() % 2560 == 0) {
+          agent.update(ppo, 1e-3, 0.2);
+        }
+      }
+      agent.collect(ppo);
+      assertThat(m.getManagedArrays()).hasSize(arrays);
+      // Native growth: the process's resident growth less what the JVM heap committed meanwhile.
+      long heapGrowthKb = Runtime.getRuntime().totalMemory() / 1024 - heap;
+      long growthKb = rssKb() - rss - heapGrowthKb;
+      System.out.printf(
+          "open arrays %d, native growth %d kB (heap growth %d kB) over 50k steps%n",
+          arrays, growthKb, heapGrowthKb);
+      assertThat(growthKb).isLessThan(48 * 1024);
+    }
+  }
+
+  private static long rssKb() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS");
+  }
+}
