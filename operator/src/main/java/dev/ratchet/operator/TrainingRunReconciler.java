@@ -171,6 +171,9 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       for (CheckpointStore.Rejected rejected : listing.rejected()) {
         store.delete(rejected.id());
       }
+      for (String uncommitted : listing.uncommitted()) {
+        store.delete(uncommitted);
+      }
       return DeleteControl.defaultDelete();
     } catch (RunStorage.UnavailableException | StorageException e) {
       // Keep the finalizer: losing track of the checkpoints is worse than a slow deletion.

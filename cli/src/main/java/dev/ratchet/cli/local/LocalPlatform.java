@@ -79,6 +79,8 @@ final class LocalPlatform {
   /** Runs until the run ends (or is suspended by a stop request); returns the last status. */
   TrainingRunStatus run() throws Exception {
     TrainingRunSpec spec = run.getSpec();
+    // The same YAML as on a cluster: only where the checkpoints go is local.
+    spec.checkpoints.storage.endpoint = s3.endpoint();
     CheckpointStore store =
         new S3CheckpointStore(
             s3.client(),

@@ -137,16 +137,16 @@ public final class LocalRunCommand implements Callable<Integer> {
     CheckpointRef best = status.bestCheckpoint;
     String where =
         best == null
-            ? "no checkpoint committed"
-            : "best checkpoint "
+            ? "No checkpoint was committed."
+            : "Best checkpoint "
                 + best.id
-                + " (score "
+                + " (score mean "
                 + best.scoreMean
-                + ") at "
+                + "): "
                 + best.uri
-                + " (files under "
+                + ", stored under "
                 + workdir.resolve("s3")
-                + ")";
+                + ".";
     String resume =
         status.state == RunState.SUSPENDED ? " Run the same command again to resume." : "";
     return "Run "
@@ -155,10 +155,9 @@ public final class LocalRunCommand implements Callable<Integer> {
         + status.state.label()
         + " at episode "
         + status.episode
-        + ": "
-        + (status.message == null ? "" : status.message + " ")
+        + ". "
         + where
-        + "; status in "
+        + " Status: "
         + runDir.resolve("status.yaml")
         + "."
         + resume;

@@ -24,8 +24,12 @@ public interface CheckpointStore {
    */
   void delete(String checkpointId);
 
-  /** What a listing found. */
-  record Listing(List<CheckpointManifest> committed, List<Rejected> rejected) {}
+  /**
+   * What a listing found: committed checkpoints, folders not committed (yet) because their manifest
+   * is missing, and checkpoints that must never be used.
+   */
+  record Listing(
+      List<CheckpointManifest> committed, List<String> uncommitted, List<Rejected> rejected) {}
 
   /** A checkpoint folder that must not be used, and why. */
   record Rejected(String id, String reason) {}

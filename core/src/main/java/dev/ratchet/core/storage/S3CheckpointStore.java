@@ -51,6 +51,7 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
     List<CheckpointManifest> committed = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
+    List<String> uncommitted = new ArrayList<>();
     folders.forEach(
         (id, files) -> {
           String problem = null;
@@ -58,7 +59,9 @@ public final class S3CheckpointStore implements CheckpointStore {
           if (!StorageLayout.isCheckpointId(id)) {
             problem = "folder name is not a checkpoint id";
           } else if (!files.containsKey(CheckpointManifest.FILE_NAME)) {
-            problem = "no manifest.json: not committed (still uploading, or an upload failed)";
+            // Still uploading, or an upload that failed: not a checkpoint, but not corrupt.
+            uncommitted.add(id);
+            return;
           } else {
             manifest = readManifest(id);
             problem = checkFiles(id, manifest, files);
@@ -69,7 +72,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             rejected.add(new Rejected(id, problem));
           }
         });
-    return new Listing(List.copyOf(committed), List.copyOf(rejected));
+    return new Listing(List.copyOf(committed), List.copyOf(uncommitted), List.copyOf(rejected));
   }
 
   @Override

@@ -1,0 +1,132 @@
+package dev.ratchet.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.cli.RatchetCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The README's first command, for real: the quickstart with the trainer jar as a child process. */
+class LocalRunTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  static Path trainerJar() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("..", "trainer-image", "target"))) {
+      return files
+          .filter(p -> p.getFileName().toString().matches("ratchet-trainer-.*-all\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("package trainer-image first"));
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private int run(String... args) {
+    CommandLine cli = RatchetCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  @Test
+  void quickstartSolvesCartPoleWithCommittedCheckpoints(@TempDir Path workdir) throws Exception {
+    int exit =
+        run(
+            "local",
+            "run",
+            "../examples/cartpole-quickstart.yaml",
+            "--workdir",
+            workdir.toString(),
+            "--port",
+            Integer.toString(freePort()),
+            "--trainer-jar",
+            trainerJar().toString());
+
+    assertThat(exit).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
+    TrainingRunStatus status =
+        new ObjectMapper(new YAMLFactory())
+            .readValue(
+                workdir.resolve("cartpole-quickstart/status.yaml").toFile(),
+                TrainingRunStatus.class);
+    assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
+    assertThat(status.bestCheckpoint.scoreMean).as("solved CartPole").isGreaterThanOrEqualTo(475.0);
+    Path checkpoints =
+        workdir.resolve("s3/ratchet-checkpoints/quickstart/local/cartpole-quickstart/checkpoints");
+    List<Path> committed;
+    try (Stream<Path> folders = Files.list(checkpoints)) {
+      committed = folders.filter(f -> Files.exists(f.resolve("manifest.json"))).toList();
+    }
+    assertThat(committed)
+        .extracting(p -> p.getFileName().toString())
+        .contains(status.bestCheckpoint.id);
+    String lines = out.toString();
+    assertThat(lines)
+        .contains("[train] episode")
+        .contains("» CheckpointCommitted:")
+        .contains("ep/min")
+        .containsPattern(
+            "Run cartpole-quickstart Succeeded at episode \\d+\\. Best checkpoint ep-");
+  }
+
+  @Test
+  void busyPortAndUnwritableWorkdirGiveOneLineAndExitTwo(@TempDir Path workdir) throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int exit =
+          run(
+              "local",
+              "run",
+              "../examples/cartpole-quickstart.yaml",
+              "--workdir",
+              workdir.toString(),
+              "--port",
+              Integer.toString(busy.getLocalPort()),
+              "--trainer-jar",
+              trainerJar().toString());
+
+      assertThat(exit).isEqualTo(2);
+      assertThat(err.toString().strip())
+          .isEqualTo("ratchet: port " + busy.getLocalPort() + " is busy: pass another with --port");
+    }
+    Path file = Files.writeString(workdir.resolve("not-a-dir"), "x");
+    err.getBuffer().setLength(0);
+
+    int exit =
+        run("local", "run", "../examples/cartpole-quickstart.yaml", "--workdir", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("ratchet: workdir " + file + " is not writable")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void invalidFileExitsTwoNamingTheField(@TempDir Path workdir) throws Exception {
+    Path bad =
+        Files.writeString(
+            workdir.resolve("bad.yaml"),
+            Files.readString(Path.of("../examples/cartpole-quickstart.yaml"))
+                .replace("numEnvs: 8", "numEnvs: -1"));
+
+    assertThat(run("local", "run", bad.toString(), "--workdir", workdir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("spec.environment.numEnvs: must be at least 1, got -1");
+  }
+}
