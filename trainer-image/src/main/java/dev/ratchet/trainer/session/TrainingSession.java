@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -207,15 +208,19 @@ public final class TrainingSession implements AutoCloseable {
     window.add(e.score(), reward);
     bestWindow.add(e.score(), reward);
     metrics.episode(e.score(), e.length());
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("episode", episode);
-    r.put("score", e.score());
-    r.put("reward", reward);
-    r.put("length", e.length());
-    r.put("phase", config.phase());
-    r.put("attempt", config.attempt());
-    r.put("envSteps", agent.envSteps());
-    r.put("time", Instant.now().toString());
+    EpisodeRecord r =
+        new EpisodeRecord(
+            episode,
+            e.score(),
+            reward,
+            e.length(),
+            config.phase(),
+            config.attempt(),
+            agent.envSteps(),
+            Instant.now().toString(),
+            null,
+            null,
+            null);
     try {
       records.append(json.writeValueAsString(r)).append('\n');
     } catch (IOException ex) {
