@@ -1,12 +1,16 @@
 package dev.ratchet.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.quarkus.arc.DefaultBean;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -46,6 +50,20 @@ public class OperatorBeans {
         return id;
       }
     };
+  }
+
+  /**
+   * JOSDK's Micrometer metrics, made when the operator is built. QOSDK's own are bound only once
+   * the Prometheus registry exists, which in the packaged operator is after the controllers took
+   * their metrics, so the reconcile series stayed a no-op there (the e2e Prometheus check found
+   * it).
+   */
+  @Produces
+  @Alternative
+  @Priority(1)
+  @Singleton
+  Metrics josdkMetrics(MeterRegistry registry) {
+    return MicrometerMetricsV2.newBuilder(registry).build();
   }
 
   @Produces

@@ -4,7 +4,9 @@ import dev.ratchet.api.trainer.MetricNames;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.core.supervisor.EventSeries;
 import dev.ratchet.core.supervisor.EventType;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -31,6 +33,9 @@ public final class OperatorMetrics {
       return;
     }
     String key = key(run);
+    if (!infoGauges.containsKey(key)) {
+      EventSeries.all().forEach(series -> counter(run, series));
+    }
     Tags tags =
         runTags(run)
             .and("state", status.state == null ? RunState.PENDING.label() : status.state.label())
@@ -75,34 +80,28 @@ public final class OperatorMetrics {
 
   /** Counts what a decision did, from the events it emitted. */
   public void recordEvent(TrainingRun run, EventType type) {
-    switch (type) {
-      case PHASE_TRANSITION ->
-          registry.counter(MetricNames.PHASE_TRANSITIONS_TOTAL, runTags(run)).increment();
-      case ROLLED_BACK ->
-          registry
-              .counter(MetricNames.ROLLBACKS_TOTAL, runTags(run).and("reason", "divergence"))
-              .increment();
-      case MANUAL_ROLLBACK ->
-          registry
-              .counter(MetricNames.ROLLBACKS_TOTAL, runTags(run).and("reason", "manual"))
-              .increment();
-      case RESTARTED -> registry.counter(MetricNames.RESTARTS_TOTAL, runTags(run)).increment();
-      default -> {}
-    }
+    EventSeries.of(type).ifPresent(series -> counter(run, series).increment());
+  }
+
+  private Counter counter(TrainingRun run, EventSeries series) {
+    Tags tags =
+        series.reason() == null ? runTags(run) : runTags(run).and("reason", series.reason());
+    return registry.counter(series.metric(), tags);
   }
 
   /** Drops the series of a deleted run. */
   public void forget(TrainingRun run) {
     String key = key(run);
-    Gauge info = infoGauges.remove(key);
-    if (info != null) {
-      registry.remove(info);
-    }
+    infoGauges.remove(key);
     bestScores.remove(key);
-    registry
-        .find(MetricNames.BEST_SCORE_MEAN)
-        .tags(runTags(run))
-        .meters()
+    rollbacksRemaining.remove(key);
+    String namespace = run.getMetadata().getNamespace();
+    String name = run.getMetadata().getName();
+    registry.getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("ratchet_"))
+        .filter(m -> namespace.equals(m.getId().getTag("namespace")))
+        .filter(m -> name.equals(m.getId().getTag("run")))
+        .toList()
         .forEach(registry::remove);
   }
 

@@ -193,6 +193,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     }
     status.message = problem;
     run.setStatus(status);
+    metrics.recordStatus(run);
     LOG.infof("%s/%s waits for storage: %s", run.getMetadata().getNamespace(), name(run), problem);
     return UpdateControl.patchStatus(run).rescheduleAfter(settings.pollInterval());
   }

@@ -1,8 +1,8 @@
 package dev.ratchet.cli.local;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ratchet.api.trainer.MetricNames;
-import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 
 /**
  * One local {@code /metrics} port for a Prometheus to scrape: the running trainer's series and the
@@ -27,38 +25,18 @@ final class LocalMetricsServer implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Binds the port now, so a busy port is reported before anything starts. */
-  LocalMetricsServer(
-      int port, String run, Supplier<TrainingRunStatus> status, IntSupplier trainerPort)
+  LocalMetricsServer(int port, SupervisorMetrics supervisor, IntSupplier trainerPort)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     server.createContext(
         "/metrics",
         exchange -> {
-          StringBuilder body = new StringBuilder(trainerMetrics(trainerPort.getAsInt()));
-          TrainingRunStatus s = status.get();
-          if (s != null && s.state != null) {
-            body.append(
-                String.format(
-                    Locale.ROOT,
-                    "# TYPE %s gauge%n%s{namespace=\"local\",run=\"%s\",state=\"%s\",phase=\"%s\"} 1%n",
-                    MetricNames.TRAININGRUN_INFO,
-                    MetricNames.TRAININGRUN_INFO,
-                    run,
-                    s.state.label(),
-                    s.phase == null ? "" : s.phase));
-            if (s.rollbacks != null) {
-              body.append(
-                  String.format(
-                      Locale.ROOT,
-                      "# TYPE %s gauge%n%s{namespace=\"local\",run=\"%s\"} %d%n",
-                      "ratchet_rollbacks",
-                      "ratchet_rollbacks",
-                      run,
-                      s.rollbacks));
-            }
-          }
-          byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+          ByteArrayOutputStream body = new ByteArrayOutputStream();
+          body.write(trainerMetrics(trainerPort.getAsInt()).getBytes(StandardCharsets.UTF_8));
+          writer.write(body, supervisor.registry().scrape());
+          byte[] bytes = body.toByteArray();
+          exchange.getResponseHeaders().add("Content-Type", writer.getContentType());
           exchange.sendResponseHeaders(200, bytes.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

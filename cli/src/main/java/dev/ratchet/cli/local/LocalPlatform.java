@@ -39,10 +39,10 @@ final class LocalPlatform {
   private final ProgressPrinter printer;
   private final Clock clock;
   private final Supervisor supervisor = new Supervisor();
+  private final SupervisorMetrics metrics;
   private final ProgressReader progress = new ProgressReader();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private volatile TrainerProcess trainer;
-  private volatile TrainingRunStatus current;
 
   LocalPlatform(
       TrainingRun run,
@@ -58,16 +58,17 @@ final class LocalPlatform {
     this.statusFile = new StatusFile(runDir.resolve("status.yaml"));
     this.printer = printer;
     this.clock = clock;
+    this.metrics = new SupervisorMetrics(NAMESPACE, run.getMetadata().getName());
+  }
+
+  /** The supervisor's series, served with the trainer's on the local metrics port. */
+  SupervisorMetrics metrics() {
+    return metrics;
   }
 
   /** Ctrl-C: the trainer writes a preempt checkpoint and the run is left Suspended. */
   void requestStop() {
     stopRequested.set(true);
-  }
-
-  /** The status decided last (for the metrics endpoint). */
-  TrainingRunStatus currentStatus() {
-    return current;
   }
 
   /** The HTTP port of the running trainer, or -1. */
@@ -113,7 +114,7 @@ final class LocalPlatform {
       }
       status = decision.status();
       statusFile.write(status);
-      current = status;
+      metrics.status(spec, status);
       printer.progress(status, report, Instant.now(clock));
       boolean trainerAlive = trainer != null && trainer.alive();
       if (!trainerAlive
@@ -155,6 +156,7 @@ final class LocalPlatform {
         store.delete(id);
       }
     } else if (action instanceof Action.EmitEvent event) {
+      metrics.event(event.type());
       printer.event(event.type().reason(), event.message());
     }
   }

@@ -95,8 +95,7 @@ public final class LocalRunCommand implements Callable<Integer> {
       LocalPlatform platform = new LocalPlatform(run, runDir, jar, s3, printer, Clock.systemUTC());
       LocalMetricsServer metrics;
       try {
-        metrics =
-            new LocalMetricsServer(port, name, platform::currentStatus, platform::trainerPort);
+        metrics = new LocalMetricsServer(port, platform.metrics(), platform::trainerPort);
       } catch (BindException e) {
         return badInput(err, "port " + port + " is busy: pass another with --port");
       }

@@ -1,0 +1,84 @@
+package dev.ratchet.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A program the test starts, its output in a log file that failures quote. */
+final class ChildProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ChildProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts a command with stdout and stderr going to {@code log}. */
+  static ChildProcess start(String name, List<String> command, Path log) throws IOException {
+    Files.createDirectories(log.getParent());
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ChildProcess(name, p, log);
+  }
+
+  /** Starts {@code java} (the test's own) with the given arguments. */
+  static ChildProcess java(String name, List<String> args, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return start(name, concat(java, args), log);
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the exit and returns the code; fails with the log's tail on a timeout. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running after " + timeout + "\n" + tail(40));
+    }
+    return process.exitValue();
+  }
+
+  /** The last lines of the output, for failure messages. */
+  String tail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      return "--- last lines of "
+          + log
+          + " ---\n"
+          + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The whole output so far. */
+  String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    java.util.ArrayList<String> all = new java.util.ArrayList<>();
+    all.add(first);
+    all.addAll(rest);
+    return all;
+  }
+}

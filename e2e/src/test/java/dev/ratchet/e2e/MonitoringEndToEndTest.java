@@ -1,0 +1,280 @@
+package dev.ratchet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitoring story checked against a real Prometheus: it scrapes the packaged operator
+ * (reconciling on the mock API server) and two local-mode runs — a mixture-of-experts run through
+ * its phases and the divergence demo — with the chart's alert rules loaded; then every PromQL
+ * expression of both dashboards must return data and the divergence alert must have fired.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class MonitoringEndToEndTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path RULES = ROOT.resolve("helm/ratchet/rules/ratchet-alerts.yaml");
+  private static final Path DASHBOARDS = ROOT.resolve("helm/ratchet/dashboards");
+  private static final Path MOE_RUN =
+      Path.of("src/test/resources/moe-phases.yaml").toAbsolutePath();
+  private static final Path DIVERGENCE_RUN =
+      ROOT.resolve("examples/intercept-divergence-demo.yaml");
+  private static final String NAMESPACE = "research";
+  private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)");
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  @TempDir Path work;
+
+  @Test
+  void rulesFileLoadsInPromtool() throws Exception {
+    try (ChildProcess promtool =
+        ChildProcess.start(
+            "promtool",
+            List.of(PrometheusServer.binary("promtool"), "check", "rules", RULES.toString()),
+            work.resolve("promtool.log"))) {
+      int code = promtool.waitFor(Duration.ofSeconds(60));
+      assertThat(code).as("promtool check rules %s\n%s", RULES, promtool.output()).isZero();
+      assertThat(promtool.output()).contains("SUCCESS: 5 rules found");
+    }
+  }
+
+  @Test
+  void everyDashboardQueryReturnsDataAndTheDivergenceAlertFires() throws Exception {
+    Instant start = Instant.now();
+    int operatorPort = freePort();
+    int moePort = freePort();
+    int divergencePort = freePort();
+    int prometheusPort = freePort();
+    applyClusterState();
+    Map<String, PrometheusServer.Target> targets = new LinkedHashMap<>();
+    targets.put("operator", new PrometheusServer.Target("127.0.0.1:" + operatorPort, "/q/metrics"));
+    targets.put("local-moe", new PrometheusServer.Target("127.0.0.1:" + moePort, "/metrics"));
+    targets.put(
+        "local-divergence", new PrometheusServer.Target("127.0.0.1:" + divergencePort, "/metrics"));
+
+    try (ChildProcess operator = startOperator(operatorPort);
+        PrometheusServer prometheus =
+            PrometheusServer.start(work.resolve("prometheus"), prometheusPort, targets, RULES)) {
+      awaitReady(operator, operatorPort);
+      awaitReconciled(operator);
+
+      runLocally("moe", MOE_RUN, moePort, List.of(0));
+      // Succeeded, or Failed once its automatic rollbacks are used up: both show the rollback.
+      runLocally("divergence", DIVERGENCE_RUN, divergencePort, List.of(0, 1));
+      Thread.sleep(3_000); // the last scrapes and rule evaluations
+
+      Instant end = Instant.now();
+      List<String> failures = new ArrayList<>();
+      for (Path dashboard : dashboards()) {
+        for (DashboardQueries.Query q : DashboardQueries.read(dashboard)) {
+          failures.addAll(check(prometheus, q, start, end));
+        }
+      }
+      JsonNode fired =
+          prometheus.queryRange(
+              "ALERTS{alertname=\"RatchetRunDiverged\",alertstate=\"firing\","
+                  + "run=\"intercept-divergence-demo\"}",
+              start,
+              end,
+              Duration.ofSeconds(2));
+      if (fired.isEmpty()) {
+        failures.add("alert RatchetRunDiverged never fired during the divergence demo");
+      }
+      assertThat(failures)
+          .as("dashboard queries and alerts against Prometheus (targets: %s)", prometheus.targets())
+          .isEmpty();
+    }
+  }
+
+  /** Panels must show the MoE run; annotations either run; variables list the local runs. */
+  private List<String> check(
+      PrometheusServer prometheus, DashboardQueries.Query q, Instant start, Instant end)
+      throws Exception {
+    String label = q.dashboard() + " / " + q.kind() + " \"" + q.where() + "\"";
+    List<String> runs =
+        switch (q.kind()) {
+          case PANEL -> List.of("moe-phases");
+          case ANNOTATION, VARIABLE -> List.of("moe-phases", "intercept-divergence-demo");
+        };
+    if (q.kind() == DashboardQueries.Kind.VARIABLE) {
+      Matcher m =
+          LABEL_VALUES.matcher(q.resolve(Map.of("namespace", "local", "datasource", "prometheus")));
+      if (!m.matches()) {
+        return List.of(label + ": not a label_values(selector, label) query: " + q.expr());
+      }
+      String name = m.group(2);
+      List<String> values = new ArrayList<>();
+      prometheus.series(m.group(1), start, end).forEach(s -> values.add(s.path(name).asText()));
+      String expected = name.equals("namespace") ? "local" : runs.get(0);
+      return values.contains(expected)
+          ? List.of()
+          : List.of(label + " lists " + values + ", not " + expected);
+    }
+    for (String run : runs) {
+      String expr = q.resolve(Map.of("namespace", "local", "run", run, "datasource", "prometheus"));
+      try {
+        if (!prometheus.queryRange(expr, start, end, Duration.ofSeconds(2)).isEmpty()) {
+          return List.of();
+        }
+      } catch (AssertionError refused) {
+        return List.of(label + ": " + refused.getMessage());
+      }
+    }
+    return List.of(label + " returned no data for " + runs + ": " + q.expr());
+  }
+
+  private void applyClusterState() throws IOException {
+    try (InputStream crd =
+        new FileInputStream(ROOT.resolve("crds/trainingruns.ratchet.dev-v1.yml").toFile())) {
+      client.load(crd).create();
+    }
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
+    try (InputStream run =
+        new FileInputStream(ROOT.resolve("examples/cartpole-quickstart.yaml").toFile())) {
+      client.load(run).inNamespace(NAMESPACE).create();
+    }
+  }
+
+  private ChildProcess startOperator(int port) throws IOException {
+    Path jar = ROOT.resolve("operator/target/quarkus-app/quarkus-run.jar");
+    requireBuilt(jar);
+    return ChildProcess.java(
+        "operator",
+        List.of(
+            "-Dquarkus.http.port=" + port,
+            // Fabric8's own settings, as a kubeconfig would give them outside a cluster.
+            "-Dkubernetes.master=" + server.url("/"),
+            "-Dkubernetes.namespace=" + NAMESPACE,
+            "-Dkubernetes.auth.tryKubeConfig=false",
+            "-Dquarkus.operator-sdk.namespaces=" + NAMESPACE,
+            "-Dquarkus.log.level=WARN",
+            "-jar",
+            jar.toString()),
+        work.resolve("operator.log"));
+  }
+
+  private void awaitReady(ChildProcess operator, int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (Instant.now().isBefore(deadline)) {
+      if (!operator.alive()) {
+        throw new AssertionError("the operator exited\n" + operator.tail(60));
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the operator is not ready after 90 s\n" + operator.tail(60));
+  }
+
+  /** The operator has written a status on the run it watches (so its reconcile series exist). */
+  private void awaitReconciled(ChildProcess operator) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      var run =
+          client
+              .genericKubernetesResources("ratchet.dev/v1alpha1", "TrainingRun")
+              .inNamespace(NAMESPACE)
+              .withName("cartpole-quickstart")
+              .get();
+      if (run != null && run.getAdditionalProperties().get("status") != null) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the operator wrote no status within 60 s\n" + operator.tail(80));
+  }
+
+  private void runLocally(String name, Path file, int port, List<Integer> exitCodes)
+      throws Exception {
+    Path cli = ROOT.resolve("cli/target/ratchet.jar");
+    requireBuilt(cli);
+    Path trainer;
+    try (Stream<Path> jars = Files.list(ROOT.resolve("trainer-image/target"))) {
+      trainer =
+          jars.filter(p -> p.getFileName().toString().matches("ratchet-trainer-.*-all\\.jar"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("build the trainer jar first: ./mvnw package"));
+    }
+    try (ChildProcess local =
+        ChildProcess.java(
+            "ratchet local run " + file.getFileName(),
+            List.of(
+                "-Dratchet.trainer.jar=" + trainer,
+                "-jar",
+                cli.toString(),
+                "local",
+                "run",
+                file.toString(),
+                "--workdir",
+                work.resolve(name).toString(),
+                "--port",
+                Integer.toString(port)),
+            work.resolve(name + ".log"))) {
+      int code = local.waitFor(Duration.ofMinutes(8));
+      assertThat(exitCodes)
+          .as("exit code of ratchet local run %s\n%s", file, local.tail(40))
+          .contains(code);
+    }
+  }
+
+  private static List<Path> dashboards() throws IOException {
+    try (Stream<Path> files = Files.list(DASHBOARDS)) {
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
+  private static void requireBuilt(Path jar) {
+    if (!Files.isRegularFile(jar)) {
+      throw new AssertionError(jar + " is missing: run ./mvnw package (or verify) first");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
