@@ -207,9 +207,19 @@ public final class TrainerApp {
           "environment " + c.environment().name + " is not supported by this trainer yet");
       require(c.environment().numEnvs >= 1, "environment.numEnvs must be at least 1");
       require(c.model() != null, "model is missing");
+      require(c.model().architecture != null, "model.architecture is missing");
       require(
-          c.model().architecture == Architecture.MLP,
-          "model architecture " + c.model().architecture + " is not supported by this trainer yet");
+          c.model().architecture != Architecture.LSTM || c.model().lstmHiddenSize >= 1,
+          "model.lstmHiddenSize must be at least 1");
+      require(
+          c.model().architecture != Architecture.MOE || c.model().experts >= 2,
+          "model.experts must be at least 2");
+      require(
+          c.model().expertInitGain > 0 && c.model().routerInitGain > 0,
+          "model init gains must be positive");
+      require(
+          c.temperature() == null || (c.temperature().from > 0 && c.temperature().to > 0),
+          "router temperature must be positive");
       require(
           c.model().hiddenSizes != null && !c.model().hiddenSizes.isEmpty(),
           "model.hiddenSizes is empty");

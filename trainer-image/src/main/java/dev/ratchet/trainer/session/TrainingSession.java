@@ -14,6 +14,8 @@ import dev.ratchet.trainer.checkpoint.AgentCodec;
 import dev.ratchet.trainer.checkpoint.CheckpointStore;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
 import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.policy.RouterSchedule;
+import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.rl.PpoAgent;
 import dev.ratchet.trainer.rl.UpdateStats;
 import java.io.IOException;
@@ -46,6 +48,7 @@ public final class TrainingSession implements AutoCloseable {
   private final PpoAgent agent;
   private final ScoreWindow window;
   private final ScoreWindow bestWindow;
+  private final RouterSchedule routerSchedule;
   private final ExecutorService uploads =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -84,6 +87,7 @@ public final class TrainingSession implements AutoCloseable {
     this.agent = new PpoAgent(envs, config.model(), config.environment().seed, manager);
     this.window = new ScoreWindow(Math.max(1, config.metricsWindow()));
     this.bestWindow = new ScoreWindow(Math.max(1, config.checkpoints().bestWindow()));
+    this.routerSchedule = RouterSchedule.of(config);
     publishProgress();
   }
 
@@ -134,6 +138,7 @@ public final class TrainingSession implements AutoCloseable {
       double frac = remainingFraction();
       double lr = ppo.annealLearningRate ? ppo.learningRate * frac : ppo.learningRate;
       double clip = ppo.annealClipRange ? ppo.clipRange * frac : ppo.clipRange;
+      agent.policy().setRouter(routerSchedule.at(agent.episodes()));
       long stepsBefore = agent.envSteps();
       List<VecCartPole.Episode> ended = agent.collect(ppo);
       metrics.steps(agent.envSteps() - stepsBefore);
@@ -208,6 +213,8 @@ public final class TrainingSession implements AutoCloseable {
     window.add(e.score(), reward);
     bestWindow.add(e.score(), reward);
     metrics.episode(e.score(), e.length());
+    // Router figures (moe only) are those of the last update.
+    RouterStats router = lastStats == null ? null : lastStats.router();
     EpisodeRecord r =
         new EpisodeRecord(
             episode,
@@ -218,9 +225,9 @@ public final class TrainingSession implements AutoCloseable {
             config.attempt(),
             agent.envSteps(),
             Instant.now().toString(),
-            null,
-            null,
-            null);
+            router == null ? null : router.alphaEntropy(),
+            router == null ? null : router.expertUsage(),
+            router == null ? null : router.temperature());
     try {
       records.append(json.writeValueAsString(r)).append('\n');
     } catch (IOException ex) {
@@ -338,7 +345,9 @@ public final class TrainingSession implements AutoCloseable {
             any ? window.std() : null,
             any ? window.max() : null,
             any ? window.mean(1) : null,
-            null,
+            lastStats != null && lastStats.router() != null
+                ? lastStats.router().alphaEntropy()
+                : null,
             lastStats != null && lastStats.minibatches() > 0 ? lastStats.gradNorm() : null,
             lastStats != null ? lastStats.learningRate() : config.ppo().learningRate,
             minutes > 0 ? (agent.episodes() - startEpisode) / minutes : null,
