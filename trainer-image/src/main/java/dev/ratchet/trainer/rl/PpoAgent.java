@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
-import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.policy.Adam;
 import dev.ratchet.trainer.policy.MlpPolicy;
 import java.io.DataInputStream;
@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class PpoAgent implements AutoCloseable {
 
-  private final VecCartPole envs;
+  private final VecEnv envs;
   private final MlpPolicy policy;
   private final Adam adam;
   private final PpoLearner learner;
@@ -38,7 +38,7 @@ public final class PpoAgent implements AutoCloseable {
   private long updates;
 
   /** Creates a fresh agent; everything random derives from {@code seed}. */
-  public PpoAgent(VecCartPole envs, ModelSpec model, long seed, NDManager manager) {
+  public PpoAgent(VecEnv envs, ModelSpec model, long seed, NDManager manager) {
     this.envs = envs;
     this.root = manager.newSubManager();
     Rng seedRng = new Rng(seed ^ 0x5DEECE66DL);
@@ -76,14 +76,14 @@ public final class PpoAgent implements AutoCloseable {
   }
 
   /** Collects {@code ppo.rolloutSteps} steps from every env; returns the episodes that ended. */
-  public List<VecCartPole.Episode> collect(PpoSpec ppo) {
+  public List<VecEnv.Episode> collect(PpoSpec ppo) {
     int n = envs.numEnvs();
     int obsDim = envs.obsDim();
     int a = envs.actions();
     if (rollout == null || rollout.steps != ppo.rolloutSteps) {
       rollout = new Rollout(ppo.rolloutSteps, n, obsDim);
     }
-    List<VecCartPole.Episode> finished = new ArrayList<>();
+    List<VecEnv.Episode> finished = new ArrayList<>();
     NDArray[] params = learner.inferenceParameters();
     for (int t = 0; t < ppo.rolloutSteps; t++) {
       float[] out = forward(params);
@@ -114,7 +114,7 @@ public final class PpoAgent implements AutoCloseable {
         rollout.logProbs[base + e] = (float) (out[o + act] - max - Math.log(z));
         rollout.values[base + e] = out[o + a];
       }
-      List<VecCartPole.Episode> ended = envs.step(actions, rewards, dones);
+      List<VecEnv.Episode> ended = envs.step(actions, rewards, dones);
       System.arraycopy(rewards, 0, rollout.rewards, base, n);
       System.arraycopy(dones, 0, rollout.dones, base, n);
       envs.observe(obsNow);
