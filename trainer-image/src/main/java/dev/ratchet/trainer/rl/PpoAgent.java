@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
-import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.policy.Adam;
 import dev.ratchet.trainer.policy.Policies;
 import dev.ratchet.trainer.policy.Policy;
@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class PpoAgent implements AutoCloseable {
 
-  private final VecCartPole envs;
+  private final VecEnv envs;
   private final Policy policy;
   private final PolicyState policyState;
   private final Adam adam;
@@ -41,7 +41,7 @@ public final class PpoAgent implements AutoCloseable {
   private long updates;
 
   /** Creates a fresh agent; everything random derives from {@code seed}. */
-  public PpoAgent(VecCartPole envs, ModelSpec model, long seed, NDManager manager) {
+  public PpoAgent(VecEnv envs, ModelSpec model, long seed, NDManager manager) {
     this.envs = envs;
     this.root = manager.newSubManager();
     Rng seedRng = new Rng(seed ^ 0x5DEECE66DL);
@@ -78,7 +78,7 @@ public final class PpoAgent implements AutoCloseable {
   }
 
   /** Collects {@code ppo.rolloutSteps} steps from every env; returns the episodes that ended. */
-  public List<VecCartPole.Episode> collect(PpoSpec ppo) {
+  public List<VecEnv.Episode> collect(PpoSpec ppo) {
     int n = envs.numEnvs();
     int obsDim = envs.obsDim();
     int a = envs.actions();
@@ -87,7 +87,7 @@ public final class PpoAgent implements AutoCloseable {
     }
     policyState.copyTo(rollout.initialState);
     int stride = a + 1 + policyState.size();
-    List<VecCartPole.Episode> finished = new ArrayList<>();
+    List<VecEnv.Episode> finished = new ArrayList<>();
     NDArray[] params = learner.inferenceParameters();
     for (int t = 0; t < ppo.rolloutSteps; t++) {
       float[] out = forward(params);
@@ -119,7 +119,7 @@ public final class PpoAgent implements AutoCloseable {
         rollout.values[base + e] = out[o + a];
       }
       policyState.advance(out, stride, a + 1);
-      List<VecCartPole.Episode> ended = envs.step(actions, rewards, dones);
+      List<VecEnv.Episode> ended = envs.step(actions, rewards, dones);
       policyState.reset(dones);
       System.arraycopy(rewards, 0, rollout.rewards, base, n);
       System.arraycopy(dones, 0, rollout.dones, base, n);

@@ -77,7 +77,9 @@ public final class TrainerMetrics {
             .name(MetricNames.EPISODE_SCORE)
             .help("Score of each episode.")
             .labelNames(names)
-            .classicUpperBounds(10, 25, 50, 100, 200, 300, 400, 475, 500, 1000)
+            // Negative bounds for intercept (failures score about −1000), the rest for the others.
+            .classicUpperBounds(
+                -1000, -500, -250, 0, 10, 25, 50, 100, 200, 300, 400, 475, 500, 1000, 1500)
             .register(registry)
             .labelValues(values);
     scoreMean = gauge(MetricNames.SCORE_MEAN, "Windowed mean score.", names, values);

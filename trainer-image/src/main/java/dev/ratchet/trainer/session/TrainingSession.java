@@ -13,7 +13,8 @@ import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.checkpoint.AgentCodec;
 import dev.ratchet.trainer.checkpoint.CheckpointStore;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
-import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.env.EnvFactory;
+import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.policy.RouterSchedule;
 import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.rl.PpoAgent;
@@ -79,11 +80,7 @@ public final class TrainingSession implements AutoCloseable {
     this.store = store;
     this.json = json;
     this.metrics = metrics;
-    VecCartPole envs =
-        new VecCartPole(
-            config.environment().numEnvs,
-            config.environment().maxStepsPerEpisode,
-            config.environment().seed);
+    VecEnv envs = EnvFactory.create(config.environment());
     this.agent = new PpoAgent(envs, config.model(), config.environment().seed, manager);
     this.window = new ScoreWindow(Math.max(1, config.metricsWindow()));
     this.bestWindow = new ScoreWindow(Math.max(1, config.checkpoints().bestWindow()));
@@ -140,10 +137,10 @@ public final class TrainingSession implements AutoCloseable {
       double clip = ppo.annealClipRange ? ppo.clipRange * frac : ppo.clipRange;
       agent.policy().setRouter(routerSchedule.at(agent.episodes()));
       long stepsBefore = agent.envSteps();
-      List<VecCartPole.Episode> ended = agent.collect(ppo);
+      List<VecEnv.Episode> ended = agent.collect(ppo);
       metrics.steps(agent.envSteps() - stepsBefore);
       long episode = agent.episodes() - ended.size();
-      for (VecCartPole.Episode e : ended) {
+      for (VecEnv.Episode e : ended) {
         episode++;
         onEpisode(episode, e);
       }
@@ -208,8 +205,8 @@ public final class TrainingSession implements AutoCloseable {
     return Math.max(0.0, 1.0 - done);
   }
 
-  private void onEpisode(long episode, VecCartPole.Episode e) {
-    double reward = e.score() / Math.max(1, e.length());
+  private void onEpisode(long episode, VecEnv.Episode e) {
+    double reward = e.meanReward();
     window.add(e.score(), reward);
     bestWindow.add(e.score(), reward);
     metrics.episode(e.score(), e.length());
