@@ -46,6 +46,7 @@ public final class TrainerMetrics {
   private final GaugeDataPoint clipFraction;
   private final GaugeDataPoint valueLoss;
   private final CounterDataPoint nonFinite;
+  private final CounterDataPoint checkpointFailures;
   private final GaugeDataPoint checkpointSeconds;
   private final GaugeDataPoint checkpointBytes;
   private final String[] labelNames;
@@ -72,6 +73,12 @@ public final class TrainerMetrics {
     episodes = counter(MetricNames.EPISODES_TOTAL, "Episodes completed.", names, values);
     envSteps = counter(MetricNames.ENV_STEPS_TOTAL, "Environment steps taken.", names, values);
     nonFinite = counter(MetricNames.NONFINITE_TOTAL, "Updates skipped for NaN/Inf.", names, values);
+    checkpointFailures =
+        counter(
+            MetricNames.CHECKPOINT_FAILURES_TOTAL,
+            "Checkpoints not committed after retries.",
+            names,
+            values);
     score =
         Histogram.builder()
             .name(MetricNames.EPISODE_SCORE)
@@ -198,6 +205,10 @@ public final class TrainerMetrics {
     for (int i = 0; i < expertUsage.length; i++) {
       expertUsage[i].set(r.expertUsage().get(i));
     }
+  }
+
+  void checkpointFailed() {
+    checkpointFailures.inc();
   }
 
   void checkpoint(double seconds, long bytes) {

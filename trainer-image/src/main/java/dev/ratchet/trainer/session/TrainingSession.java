@@ -299,6 +299,7 @@ public final class TrainingSession implements AutoCloseable {
               } catch (IOException e) {
                 // Periodic and best saves are not awaited: say so here, the next one may succeed.
                 LOG.warning(kind + " checkpoint " + id + " not committed: " + e.getMessage());
+                metrics.checkpointFailed();
                 throw e;
               }
               metrics.checkpoint((System.nanoTime() - t0) / 1e9, bytes);
