@@ -9,9 +9,9 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
-import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
 import dev.ratchet.trainer.checkpoint.CheckpointStore;
+import dev.ratchet.trainer.env.EnvFactory;
 import dev.ratchet.trainer.http.TrainerHttpServer;
 import dev.ratchet.trainer.session.TrainerMetrics;
 import dev.ratchet.trainer.session.TrainingSession;
@@ -202,14 +202,21 @@ public final class TrainerApp {
       require(c.phase() != null && !c.phase().isBlank(), "phase is missing");
       require(c.untilEpisode() > 0, "untilEpisode must be positive");
       require(c.environment() != null && c.environment().name != null, "environment is missing");
-      require(
-          c.environment().name == EnvironmentName.CARTPOLE,
-          "environment " + c.environment().name + " is not supported by this trainer yet");
-      require(c.environment().numEnvs >= 1, "environment.numEnvs must be at least 1");
+      EnvFactory.check(c.environment());
       require(c.model() != null, "model is missing");
+      require(c.model().architecture != null, "model.architecture is missing");
       require(
-          c.model().architecture == Architecture.MLP,
-          "model architecture " + c.model().architecture + " is not supported by this trainer yet");
+          c.model().architecture != Architecture.LSTM || c.model().lstmHiddenSize >= 1,
+          "model.lstmHiddenSize must be at least 1");
+      require(
+          c.model().architecture != Architecture.MOE || c.model().experts >= 2,
+          "model.experts must be at least 2");
+      require(
+          c.model().expertInitGain > 0 && c.model().routerInitGain > 0,
+          "model init gains must be positive");
+      require(
+          c.temperature() == null || (c.temperature().from > 0 && c.temperature().to > 0),
+          "router temperature must be positive");
       require(
           c.model().hiddenSizes != null && !c.model().hiddenSizes.isEmpty(),
           "model.hiddenSizes is empty");

@@ -169,6 +169,7 @@ class TrainerAppTest {
         .contains("ratchet_score_mean{")
         .contains("ratchet_grad_norm{")
         .contains("ratchet_nonfinite_total{")
+        .contains("ratchet_checkpoint_failures_total{")
         .containsPattern("ratchet_trainer_device\\{.*device=\"cpu\"");
 
     String records =

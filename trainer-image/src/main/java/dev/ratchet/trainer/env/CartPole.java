@@ -86,11 +86,4 @@ public final class CartPole {
     System.arraycopy(state, 0, s, 0, 4);
     steps = (int) state[4];
   }
-
-  /** How a step ended. */
-  public enum StepOutcome {
-    RUNNING,
-    TERMINATED,
-    TRUNCATED
-  }
 }

@@ -17,7 +17,7 @@ public final class RandomBaseline {
       int length = 0;
       while (true) {
         length++;
-        if (env.step(rng.nextInt(2)) != CartPole.StepOutcome.RUNNING) {
+        if (env.step(rng.nextInt(2)) != StepOutcome.RUNNING) {
           break;
         }
       }

@@ -11,7 +11,7 @@ import java.util.List;
  * {@code numEnvs} CartPoles stepped together with automatic reset, so the policy does one batched
  * forward pass per step; each copy has its own generator derived from the seed.
  */
-public final class VecCartPole {
+public final class VecCartPole implements VecEnv {
 
   private final CartPole[] envs;
   private final Rng[] rngs;
@@ -30,45 +30,42 @@ public final class VecCartPole {
     }
   }
 
+  @Override
   public int numEnvs() {
     return envs.length;
   }
 
+  @Override
   public int obsDim() {
     return CartPole.OBS_DIM;
   }
 
+  @Override
   public int actions() {
     return CartPole.ACTIONS;
   }
 
-  /** Current observations, numEnvs × obsDim row-major. */
+  @Override
   public void observe(float[] out) {
     for (int i = 0; i < envs.length; i++) {
       envs[i].observe(out, i * CartPole.OBS_DIM);
     }
   }
 
-  /**
-   * Steps every copy; finished copies are reset (their next observation is the new episode's).
-   *
-   * @param rewards out: reward of each copy
-   * @param dones out: whether each copy's episode ended (terminated or truncated)
-   * @return the episodes that ended in this step
-   */
+  @Override
   public List<Episode> step(int[] actions, float[] rewards, boolean[] dones) {
     List<Episode> finished = List.of();
     for (int i = 0; i < envs.length; i++) {
-      CartPole.StepOutcome outcome = envs[i].step(actions[i]);
+      StepOutcome outcome = envs[i].step(actions[i]);
       rewards[i] = 1f;
       episodeReturn[i] += 1.0;
       episodeLength[i]++;
-      dones[i] = outcome != CartPole.StepOutcome.RUNNING;
+      dones[i] = outcome != StepOutcome.RUNNING;
       if (dones[i]) {
         if (finished.isEmpty()) {
           finished = new ArrayList<>(2);
         }
-        finished.add(new Episode(i, episodeReturn[i], episodeLength[i]));
+        finished.add(new Episode(i, episodeReturn[i], episodeLength[i], episodeReturn[i]));
         episodeReturn[i] = 0;
         episodeLength[i] = 0;
         envs[i].reset();
@@ -77,7 +74,8 @@ public final class VecCartPole {
     return finished;
   }
 
-  /** Writes the full state for checkpoints: per copy its generator, physics and episode stats. */
+  /** Per copy: its generator, physics and episode stats. */
+  @Override
   public void writeState(DataOutputStream out) throws IOException {
     out.writeInt(envs.length);
     for (int i = 0; i < envs.length; i++) {
@@ -90,7 +88,7 @@ public final class VecCartPole {
     }
   }
 
-  /** Restores what {@link #writeState} wrote. */
+  @Override
   public void readState(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n != envs.length) {
@@ -107,13 +105,4 @@ public final class VecCartPole {
       episodeLength[i] = in.readInt();
     }
   }
-
-  /**
-   * One finished episode.
-   *
-   * @param env index of the copy
-   * @param score return of the episode
-   * @param length steps of the episode
-   */
-  public record Episode(int env, double score, int length) {}
 }

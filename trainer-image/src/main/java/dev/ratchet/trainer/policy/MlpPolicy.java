@@ -10,7 +10,7 @@ import java.util.List;
  * Tanh MLP actor-critic for discrete actions, separate or with a shared trunk; orthogonal init with
  * gain √2 for hidden layers, 0.01 for the policy head and 1 for the value head.
  */
-public final class MlpPolicy {
+public final class MlpPolicy implements Policy {
 
   private final int obsDim;
   private final int actions;
@@ -59,16 +59,30 @@ public final class MlpPolicy {
     gains.add(gain);
   }
 
+  @Override
   public ParameterSet parameters() {
     return params;
   }
 
+  @Override
   public int obsDim() {
     return obsDim;
   }
 
+  @Override
   public int actions() {
     return actions;
+  }
+
+  @Override
+  public NDArray step(NDArray[] p, NDArray obs, NDArray state) {
+    return forward(p, obs);
+  }
+
+  @Override
+  public Evaluation evaluate(NDArray[] p, NDArray obs, Sequences seq) {
+    NDArray[] heads = heads(p, obs);
+    return new Evaluation(heads[0], heads[1].squeeze(1), null, null);
   }
 
   /**
@@ -79,6 +93,12 @@ public final class MlpPolicy {
    * @return batch × (actions + 1): the logits, then the value
    */
   public NDArray forward(NDArray[] p, NDArray obs) {
+    NDArray[] heads = heads(p, obs);
+    return heads[0].concat(heads[1], 1);
+  }
+
+  /** The logits (batch × actions) and the value (batch × 1). */
+  private NDArray[] heads(NDArray[] p, NDArray obs) {
     NDArray logits;
     NDArray value;
     int head = shared ? 2 * depth : 4 * depth;
@@ -90,7 +110,7 @@ public final class MlpPolicy {
       logits = tower(p, 0, obs).matMul(p[head]).add(p[head + 1]);
       value = tower(p, 2 * depth, obs).matMul(p[head + 2]).add(p[head + 3]);
     }
-    return logits.concat(value, 1);
+    return new NDArray[] {logits, value};
   }
 
   private NDArray tower(NDArray[] p, int first, NDArray x) {

@@ -12,6 +12,11 @@ final class Orthogonal {
    * columns when rows ≥ cols, orthonormal rows otherwise.
    */
   static void fill(float[] w, int rows, int cols, double gain, Rng rng) {
+    fill(w, 0, rows, cols, gain, rng);
+  }
+
+  /** As {@link #fill(float[], int, int, double, Rng)}, into {@code w} from {@code offset}. */
+  static void fill(float[] w, int offset, int rows, int cols, double gain, Rng rng) {
     boolean byColumns = rows >= cols;
     int vectors = byColumns ? cols : rows;
     int length = byColumns ? rows : cols;
@@ -44,7 +49,7 @@ final class Orthogonal {
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         double x = byColumns ? q[c][r] : q[r][c];
-        w[r * cols + c] = (float) (gain * x);
+        w[offset + r * cols + c] = (float) (gain * x);
       }
     }
   }

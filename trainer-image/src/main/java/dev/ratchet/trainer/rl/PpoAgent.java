@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
-import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.policy.Adam;
-import dev.ratchet.trainer.policy.MlpPolicy;
+import dev.ratchet.trainer.policy.Policies;
+import dev.ratchet.trainer.policy.Policy;
+import dev.ratchet.trainer.policy.PolicyState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -17,13 +19,14 @@ import java.util.List;
 /**
  * A PPO agent and its vectorized environment: collects a rollout with one batched forward pass per
  * step (each step's NDArrays in a sub-manager closed at once), then runs the update. Its whole
- * state (parameters, Adam, generators, environments, counters) can be written and read back
- * exactly.
+ * state (parameters, Adam, generators, environments, counters, recurrent state) can be written and
+ * read back exactly.
  */
 public final class PpoAgent implements AutoCloseable {
 
-  private final VecCartPole envs;
-  private final MlpPolicy policy;
+  private final VecEnv envs;
+  private final Policy policy;
+  private final PolicyState policyState;
   private final Adam adam;
   private final PpoLearner learner;
   private final NDManager root;
@@ -38,13 +41,12 @@ public final class PpoAgent implements AutoCloseable {
   private long updates;
 
   /** Creates a fresh agent; everything random derives from {@code seed}. */
-  public PpoAgent(VecCartPole envs, ModelSpec model, long seed, NDManager manager) {
+  public PpoAgent(VecEnv envs, ModelSpec model, long seed, NDManager manager) {
     this.envs = envs;
     this.root = manager.newSubManager();
     Rng seedRng = new Rng(seed ^ 0x5DEECE66DL);
-    this.policy =
-        new MlpPolicy(
-            envs.obsDim(), envs.actions(), model.hiddenSizes, model.sharedNetwork, seedRng.split());
+    this.policy = Policies.create(model, envs.obsDim(), envs.actions(), seedRng.split());
+    this.policyState = new PolicyState(envs.numEnvs(), policy.stateSize());
     this.rng = seedRng.split();
     this.adam = new Adam(policy.parameters(), 1e-5);
     this.learner = new PpoLearner(policy, adam, root);
@@ -55,7 +57,7 @@ public final class PpoAgent implements AutoCloseable {
     envs.observe(obsNow);
   }
 
-  public MlpPolicy policy() {
+  public Policy policy() {
     return policy;
   }
 
@@ -76,21 +78,23 @@ public final class PpoAgent implements AutoCloseable {
   }
 
   /** Collects {@code ppo.rolloutSteps} steps from every env; returns the episodes that ended. */
-  public List<VecCartPole.Episode> collect(PpoSpec ppo) {
+  public List<VecEnv.Episode> collect(PpoSpec ppo) {
     int n = envs.numEnvs();
     int obsDim = envs.obsDim();
     int a = envs.actions();
     if (rollout == null || rollout.steps != ppo.rolloutSteps) {
-      rollout = new Rollout(ppo.rolloutSteps, n, obsDim);
+      rollout = new Rollout(ppo.rolloutSteps, n, obsDim, policyState.size());
     }
-    List<VecCartPole.Episode> finished = new ArrayList<>();
+    policyState.copyTo(rollout.initialState);
+    int stride = a + 1 + policyState.size();
+    List<VecEnv.Episode> finished = new ArrayList<>();
     NDArray[] params = learner.inferenceParameters();
     for (int t = 0; t < ppo.rolloutSteps; t++) {
       float[] out = forward(params);
       int base = t * n;
       System.arraycopy(obsNow, 0, rollout.obs, base * obsDim, n * obsDim);
       for (int e = 0; e < n; e++) {
-        int o = e * (a + 1);
+        int o = e * stride;
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < a; k++) {
           max = Math.max(max, out[o + k]);
@@ -114,7 +118,9 @@ public final class PpoAgent implements AutoCloseable {
         rollout.logProbs[base + e] = (float) (out[o + act] - max - Math.log(z));
         rollout.values[base + e] = out[o + a];
       }
-      List<VecCartPole.Episode> ended = envs.step(actions, rewards, dones);
+      policyState.advance(out, stride, a + 1);
+      List<VecEnv.Episode> ended = envs.step(actions, rewards, dones);
+      policyState.reset(dones);
       System.arraycopy(rewards, 0, rollout.rewards, base, n);
       System.arraycopy(dones, 0, rollout.dones, base, n);
       envs.observe(obsNow);
@@ -125,7 +131,7 @@ public final class PpoAgent implements AutoCloseable {
     float[] out = forward(params);
     float[] last = new float[n];
     for (int e = 0; e < n; e++) {
-      last[e] = out[e * (a + 1) + a];
+      last[e] = out[e * stride + a];
     }
     rollout.computeGae(last, ppo.gamma, ppo.gaeLambda);
     return finished;
@@ -147,7 +153,7 @@ public final class PpoAgent implements AutoCloseable {
     // Every per-step NDArray lives in this sub-manager and is freed before the next step.
     try (NDManager step = root.newSubManager()) {
       NDArray obs = step.create(obsNow, new Shape(envs.numEnvs(), envs.obsDim()));
-      return policy.forward(params, obs).toFloatArray();
+      return policy.step(params, obs, policyState.toArray(step)).toFloatArray();
     }
   }
 
@@ -171,6 +177,7 @@ public final class PpoAgent implements AutoCloseable {
     for (float x : obsNow) {
       out.writeInt(Float.floatToRawIntBits(x));
     }
+    policyState.write(out);
   }
 
   /** Restores what the three write methods wrote. */
@@ -189,6 +196,7 @@ public final class PpoAgent implements AutoCloseable {
     for (int i = 0; i < obsNow.length; i++) {
       obsNow[i] = Float.intBitsToFloat(state.readInt());
     }
+    policyState.read(state);
     learner.refreshParameters();
   }
 

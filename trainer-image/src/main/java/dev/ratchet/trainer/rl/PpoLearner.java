@@ -10,18 +10,23 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.policy.Adam;
-import dev.ratchet.trainer.policy.MlpPolicy;
+import dev.ratchet.trainer.policy.Evaluation;
 import dev.ratchet.trainer.policy.ParameterSet;
+import dev.ratchet.trainer.policy.Policy;
+import dev.ratchet.trainer.policy.RouterStats;
+import dev.ratchet.trainer.policy.Sequences;
+import java.util.Arrays;
 
 /**
  * The PPO update: epochs × shuffled minibatches of the clipped surrogate, (clipped) value loss and
- * entropy bonus, with per-minibatch advantage normalization, global grad-norm clipping, Adam and a
- * non-finite guard that skips any step whose loss, gradients or resulting parameters are not
- * finite.
+ * entropy bonus (plus the policy's auxiliary loss, if any), with per-minibatch advantage
+ * normalization, global grad-norm clipping, Adam and a non-finite guard that skips any step whose
+ * loss, gradients or resulting parameters are not finite. Feed-forward policies train on shuffled
+ * samples; recurrent ones on shuffled whole env sequences.
  */
 public final class PpoLearner {
 
-  private final MlpPolicy policy;
+  private final Policy policy;
   private final Adam adam;
   private final NDManager root;
   private NDManager paramManager;
@@ -29,7 +34,7 @@ public final class PpoLearner {
   private NDManager inferenceManager;
   private NDArray[] inferenceParams;
 
-  public PpoLearner(MlpPolicy policy, Adam adam, NDManager root) {
+  public PpoLearner(Policy policy, Adam adam, NDManager root) {
     this.policy = policy;
     this.adam = adam;
     this.root = root;
@@ -67,13 +72,16 @@ public final class PpoLearner {
 
   /** Runs one update over {@code rollout}; GAE must already be computed. */
   public UpdateStats update(Rollout rollout, PpoSpec ppo, double lr, double clip, Rng rng) {
-    int n = rollout.size();
-    int mbSize = Math.max(1, n / ppo.minibatches);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
+    boolean recurrent = policy.stateSize() > 0;
+    // A minibatch holds whole env sequences for a recurrent policy, single samples otherwise.
+    int units = recurrent ? rollout.envs : rollout.size();
+    int perMinibatch = Math.max(1, units / ppo.minibatches);
+    int[] order = new int[units];
+    for (int i = 0; i < units; i++) {
       order[i] = i;
     }
-    double[] sums = new double[6];
+    int diagnostics = policy.diagnosticsSize();
+    double[] sums = new double[6 + diagnostics];
     int applied = 0;
     int skipped = 0;
     boolean stoppedEarly = false;
@@ -82,9 +90,12 @@ public final class PpoLearner {
       shuffle(order, rng);
       double epochKl = 0;
       int epochSteps = 0;
-      for (int start = 0; start + mbSize <= n; start += mbSize) {
-        float[] stats = new float[5];
-        float[][] grads = minibatchGradients(rollout, order, start, mbSize, ppo, clip, stats);
+      for (int start = 0; start + perMinibatch <= units; start += perMinibatch) {
+        int[] chosen = Arrays.copyOfRange(order, start, start + perMinibatch);
+        Sequences seq = recurrent ? sequences(rollout, chosen) : null;
+        int[] samples = recurrent ? sequenceSamples(rollout, chosen) : chosen;
+        float[] stats = new float[5 + diagnostics];
+        float[][] grads = minibatchGradients(rollout, samples, seq, ppo, clip, stats);
         double norm = grads == null ? Double.NaN : globalNorm(grads);
         if (!Double.isFinite(norm)) {
           skipped++;
@@ -111,6 +122,9 @@ public final class PpoLearner {
           sums[k] += stats[k];
         }
         sums[5] += norm;
+        for (int k = 0; k < diagnostics; k++) {
+          sums[6 + k] += stats[5 + k];
+        }
         applied++;
         epochKl += stats[3];
         epochSteps++;
@@ -120,6 +134,14 @@ public final class PpoLearner {
       }
     }
     double d = Math.max(1, applied);
+    RouterStats router = null;
+    if (diagnostics > 0 && applied > 0) {
+      double[] mean = new double[diagnostics];
+      for (int k = 0; k < diagnostics; k++) {
+        mean[k] = sums[6 + k] / d;
+      }
+      router = policy.summarize(mean);
+    }
     return new UpdateStats(
         sums[0] / d,
         sums[1] / d,
@@ -132,15 +154,45 @@ public final class PpoLearner {
         clip,
         applied,
         skipped,
-        stoppedEarly);
+        stoppedEarly,
+        router);
+  }
+
+  /** The rollout indices of the chosen envs' sequences, t-major. */
+  private static int[] sequenceSamples(Rollout r, int[] envs) {
+    int[] samples = new int[r.steps * envs.length];
+    for (int t = 0; t < r.steps; t++) {
+      for (int j = 0; j < envs.length; j++) {
+        samples[t * envs.length + j] = t * r.envs + envs[j];
+      }
+    }
+    return samples;
+  }
+
+  /** The chosen envs' initial states and reset masks (reset after a step that ended an episode). */
+  private static Sequences sequences(Rollout r, int[] envs) {
+    int n = envs.length;
+    float[] initial = new float[n * r.stateSize];
+    float[] keep = new float[r.steps * n];
+    for (int j = 0; j < n; j++) {
+      System.arraycopy(
+          r.initialState, envs[j] * r.stateSize, initial, j * r.stateSize, r.stateSize);
+      keep[j] = 1f;
+      for (int t = 1; t < r.steps; t++) {
+        keep[t * n + j] = r.dones[(t - 1) * r.envs + envs[j]] ? 0f : 1f;
+      }
+    }
+    return new Sequences(r.steps, n, initial, keep);
   }
 
   /**
-   * Forward and backward on one minibatch; fills {@code stats} (policy loss, value loss, entropy,
-   * approx KL, clip fraction) and returns the gradients, or null when the loss is not finite.
+   * Forward and backward on one minibatch (rollout indices {@code idx}, in the order the policy
+   * expects); fills {@code stats} (policy loss, value loss, entropy, approx KL, clip fraction, then
+   * the policy's diagnostics) and returns the gradients, or null when the loss is not finite.
    */
   private float[][] minibatchGradients(
-      Rollout r, int[] order, int start, int size, PpoSpec ppo, double clip, float[] stats) {
+      Rollout r, int[] idx, Sequences seq, PpoSpec ppo, double clip, float[] stats) {
+    int size = idx.length;
     int obsDim = r.obsDim;
     int actions = policy.actions();
     float[] obs = new float[size * obsDim];
@@ -151,7 +203,7 @@ public final class PpoLearner {
     float[] oldV = new float[size];
     double mean = 0;
     for (int j = 0; j < size; j++) {
-      int i = order[start + j];
+      int i = idx[j];
       System.arraycopy(r.obs, i * obsDim, obs, j * obsDim, obsDim);
       oneHot[j * actions + r.actions[i]] = 1f;
       oldLogp[j] = r.logProbs[i];
@@ -180,10 +232,9 @@ public final class PpoLearner {
       float[] lossValue;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         // Results attach to obsNd's manager (mb), so they are freed with the minibatch.
-        NDArray out = policy.forward(params, obsNd);
-        NDArray logits = out.get(":, 0:" + actions);
-        NDArray value = out.get(":, " + actions);
-        NDArray logpAll = logits.logSoftmax(1);
+        Evaluation ev = policy.evaluate(params, obsNd, seq);
+        NDArray value = ev.value();
+        NDArray logpAll = ev.logits().logSoftmax(1);
         NDArray newLogp = logpAll.mul(oneHotNd).sum(new int[] {1});
         NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).neg().mean();
         NDArray logRatio = newLogp.sub(oldLogpNd);
@@ -201,17 +252,24 @@ public final class PpoLearner {
         }
         NDArray loss =
             pgLoss.sub(entropy.mul((float) ppo.entropyCoef)).add(vLoss.mul((float) ppo.valueCoef));
+        if (ev.auxLoss() != null) {
+          loss = loss.add(ev.auxLoss());
+        }
         NDArray approxKl = ratio.sub(1f).sub(logRatio).mean();
         NDArray clipFrac = ratio.sub(1f).abs().gt(clip).toType(DataType.FLOAT32, false).mean();
-        lossValue =
-            NDArrays.stack(new NDList(loss, pgLoss, vLoss, entropy, approxKl, clipFrac))
-                .toFloatArray();
+        NDArray fetched =
+            NDArrays.stack(new NDList(loss, pgLoss, vLoss, entropy, approxKl, clipFrac));
+        if (ev.diagnostics() != null) {
+          fetched = fetched.concat(ev.diagnostics(), 0);
+        }
+        // One copy out of the engine for every number of the step.
+        lossValue = fetched.toFloatArray();
         if (!Float.isFinite(lossValue[0])) {
           return null;
         }
         gc.backward(loss);
       }
-      System.arraycopy(lossValue, 1, stats, 0, 5);
+      System.arraycopy(lossValue, 1, stats, 0, stats.length);
       float[][] grads = new float[params.length][];
       for (int i = 0; i < params.length; i++) {
         grads[i] = params[i].getGradient().toFloatArray();

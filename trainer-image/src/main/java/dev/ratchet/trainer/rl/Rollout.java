@@ -2,7 +2,8 @@ package dev.ratchet.trainer.rl;
 
 /**
  * One rollout of T steps × N envs in plain Java arrays (index t * N + env), with GAE(λ) computed in
- * place once the bootstrap values are known.
+ * place once the bootstrap values are known. For a recurrent policy it also keeps each env's state
+ * at the rollout's start, from which training replays the env's sequence.
  */
 public final class Rollout {
 
@@ -17,11 +18,19 @@ public final class Rollout {
   final boolean[] dones;
   final float[] advantages;
   final float[] returns;
+  final int stateSize;
+  final float[] initialState;
 
   public Rollout(int steps, int envs, int obsDim) {
+    this(steps, envs, obsDim, 0);
+  }
+
+  public Rollout(int steps, int envs, int obsDim, int stateSize) {
     this.steps = steps;
     this.envs = envs;
     this.obsDim = obsDim;
+    this.stateSize = stateSize;
+    this.initialState = new float[envs * stateSize];
     int n = steps * envs;
     obs = new float[n * obsDim];
     actions = new int[n];

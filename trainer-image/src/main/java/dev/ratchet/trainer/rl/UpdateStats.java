@@ -1,5 +1,7 @@
 package dev.ratchet.trainer.rl;
 
+import dev.ratchet.trainer.policy.RouterStats;
+
 /**
  * What one PPO update did, averaged over its applied minibatches.
  *
@@ -15,6 +17,8 @@ package dev.ratchet.trainer.rl;
  * @param minibatches minibatch steps applied
  * @param nonFinite minibatch steps skipped for a NaN/Inf in loss, gradients or parameters
  * @param stoppedEarly whether the target-KL stop ended the epochs early
+ * @param router how the mixture-of-experts router behaved (moe only; null otherwise, or when no
+ *     minibatch step was applied)
  */
 public record UpdateStats(
     double policyLoss,
@@ -28,4 +32,5 @@ public record UpdateStats(
     double clipRange,
     int minibatches,
     int nonFinite,
-    boolean stoppedEarly) {}
+    boolean stoppedEarly,
+    RouterStats router) {}

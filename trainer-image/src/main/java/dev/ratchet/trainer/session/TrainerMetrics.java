@@ -1,6 +1,7 @@
 package dev.ratchet.trainer.session;
 
 import dev.ratchet.api.trainer.MetricNames;
+import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.rl.UpdateStats;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -9,6 +10,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Arrays;
 
 /**
  * The trainer's Prometheus series (names of {@link MetricNames}), all labelled namespace, run,
@@ -18,6 +20,19 @@ public final class TrainerMetrics {
 
   /** Always 1; carries the device as a label (trainer-specific, so not in MetricNames). */
   public static final String TRAINER_DEVICE = "ratchet_trainer_device";
+
+  // Router series beyond MetricNames' (trainer-specific, moe only).
+  /** Entropy of the batch-mean expert weights (whether experts are used evenly overall). */
+  public static final String ROUTING_ENTROPY = "ratchet_routing_entropy";
+
+  /** Experts whose mixture share is below a tenth of the even share. */
+  public static final String DEAD_EXPERTS = "ratchet_dead_experts";
+
+  /** The Switch load balance term E · Σ f_i · P_i (1 when balanced, E when collapsed). */
+  public static final String LOAD_BALANCE = "ratchet_load_balance";
+
+  /** Mean pairwise cosine similarity of the expert outputs. */
+  public static final String EXPERT_SIMILARITY = "ratchet_expert_similarity";
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final CounterDataPoint episodes;
@@ -31,8 +46,19 @@ public final class TrainerMetrics {
   private final GaugeDataPoint clipFraction;
   private final GaugeDataPoint valueLoss;
   private final CounterDataPoint nonFinite;
+  private final CounterDataPoint checkpointFailures;
   private final GaugeDataPoint checkpointSeconds;
   private final GaugeDataPoint checkpointBytes;
+  private final String[] labelNames;
+  private final String[] labelValues;
+  // Created at the first router statistics, so non-moe runs export no router series.
+  private GaugeDataPoint alphaEntropy;
+  private GaugeDataPoint routingEntropy;
+  private GaugeDataPoint temperature;
+  private GaugeDataPoint deadExperts;
+  private GaugeDataPoint loadBalance;
+  private GaugeDataPoint expertSimilarity;
+  private GaugeDataPoint[] expertUsage;
 
   public TrainerMetrics(String namespace, String run, String phase, int attempt, String device) {
     String[] names = {
@@ -42,15 +68,25 @@ public final class TrainerMetrics {
       MetricNames.LABEL_ATTEMPT
     };
     String[] values = {namespace, run, phase, Integer.toString(attempt)};
+    this.labelNames = names;
+    this.labelValues = values;
     episodes = counter(MetricNames.EPISODES_TOTAL, "Episodes completed.", names, values);
     envSteps = counter(MetricNames.ENV_STEPS_TOTAL, "Environment steps taken.", names, values);
     nonFinite = counter(MetricNames.NONFINITE_TOTAL, "Updates skipped for NaN/Inf.", names, values);
+    checkpointFailures =
+        counter(
+            MetricNames.CHECKPOINT_FAILURES_TOTAL,
+            "Checkpoints not committed after retries.",
+            names,
+            values);
     score =
         Histogram.builder()
             .name(MetricNames.EPISODE_SCORE)
             .help("Score of each episode.")
             .labelNames(names)
-            .classicUpperBounds(10, 25, 50, 100, 200, 300, 400, 475, 500, 1000)
+            // Negative bounds for intercept (failures score about −1000), the rest for the others.
+            .classicUpperBounds(
+                -1000, -500, -250, 0, 10, 25, 50, 100, 200, 300, 400, 475, 500, 1000, 1500)
             .register(registry)
             .labelValues(values);
     scoreMean = gauge(MetricNames.SCORE_MEAN, "Windowed mean score.", names, values);
@@ -127,6 +163,52 @@ public final class TrainerMetrics {
     if (s.nonFinite() > 0) {
       nonFinite.inc(s.nonFinite());
     }
+    if (s.router() != null) {
+      router(s.router());
+    }
+  }
+
+  private void router(RouterStats r) {
+    if (alphaEntropy == null) {
+      String[] names = labelNames;
+      String[] values = labelValues;
+      alphaEntropy =
+          gauge(MetricNames.ALPHA_ENTROPY, "Mean entropy of the expert weights.", names, values);
+      routingEntropy =
+          gauge(ROUTING_ENTROPY, "Entropy of the batch-mean expert weights.", names, values);
+      temperature = gauge(MetricNames.ROUTER_TEMPERATURE, "Router temperature.", names, values);
+      deadExperts = gauge(DEAD_EXPERTS, "Experts under a tenth of the even share.", names, values);
+      loadBalance = gauge(LOAD_BALANCE, "Switch load balance term (1 = balanced).", names, values);
+      expertSimilarity =
+          gauge(EXPERT_SIMILARITY, "Mean pairwise cosine of expert outputs.", names, values);
+      String[] withExpert = Arrays.copyOf(names, names.length + 1);
+      withExpert[names.length] = MetricNames.LABEL_EXPERT;
+      Gauge usage =
+          Gauge.builder()
+              .name(MetricNames.EXPERT_USAGE_RATIO)
+              .help("Share of the mixture weight per expert.")
+              .labelNames(withExpert)
+              .register(registry);
+      expertUsage = new GaugeDataPoint[r.expertUsage().size()];
+      for (int i = 0; i < expertUsage.length; i++) {
+        String[] v = Arrays.copyOf(values, values.length + 1);
+        v[values.length] = Integer.toString(i);
+        expertUsage[i] = usage.labelValues(v);
+      }
+    }
+    alphaEntropy.set(r.alphaEntropy());
+    routingEntropy.set(r.routingEntropy());
+    temperature.set(r.temperature());
+    deadExperts.set(r.deadExperts());
+    loadBalance.set(r.loadBalance());
+    expertSimilarity.set(r.expertSimilarity());
+    for (int i = 0; i < expertUsage.length; i++) {
+      expertUsage[i].set(r.expertUsage().get(i));
+    }
+  }
+
+  void checkpointFailed() {
+    checkpointFailures.inc();
   }
 
   void checkpoint(double seconds, long bytes) {

@@ -13,7 +13,10 @@ import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.checkpoint.AgentCodec;
 import dev.ratchet.trainer.checkpoint.CheckpointStore;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
-import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.env.EnvFactory;
+import dev.ratchet.trainer.env.VecEnv;
+import dev.ratchet.trainer.policy.RouterSchedule;
+import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.rl.PpoAgent;
 import dev.ratchet.trainer.rl.UpdateStats;
 import java.io.IOException;
@@ -46,6 +49,7 @@ public final class TrainingSession implements AutoCloseable {
   private final PpoAgent agent;
   private final ScoreWindow window;
   private final ScoreWindow bestWindow;
+  private final RouterSchedule routerSchedule;
   private final ExecutorService uploads =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -76,14 +80,11 @@ public final class TrainingSession implements AutoCloseable {
     this.store = store;
     this.json = json;
     this.metrics = metrics;
-    VecCartPole envs =
-        new VecCartPole(
-            config.environment().numEnvs,
-            config.environment().maxStepsPerEpisode,
-            config.environment().seed);
+    VecEnv envs = EnvFactory.create(config.environment());
     this.agent = new PpoAgent(envs, config.model(), config.environment().seed, manager);
     this.window = new ScoreWindow(Math.max(1, config.metricsWindow()));
     this.bestWindow = new ScoreWindow(Math.max(1, config.checkpoints().bestWindow()));
+    this.routerSchedule = RouterSchedule.of(config);
     publishProgress();
   }
 
@@ -134,11 +135,12 @@ public final class TrainingSession implements AutoCloseable {
       double frac = remainingFraction();
       double lr = ppo.annealLearningRate ? ppo.learningRate * frac : ppo.learningRate;
       double clip = ppo.annealClipRange ? ppo.clipRange * frac : ppo.clipRange;
+      agent.policy().setRouter(routerSchedule.at(agent.episodes()));
       long stepsBefore = agent.envSteps();
-      List<VecCartPole.Episode> ended = agent.collect(ppo);
+      List<VecEnv.Episode> ended = agent.collect(ppo);
       metrics.steps(agent.envSteps() - stepsBefore);
       long episode = agent.episodes() - ended.size();
-      for (VecCartPole.Episode e : ended) {
+      for (VecEnv.Episode e : ended) {
         episode++;
         onEpisode(episode, e);
       }
@@ -203,11 +205,13 @@ public final class TrainingSession implements AutoCloseable {
     return Math.max(0.0, 1.0 - done);
   }
 
-  private void onEpisode(long episode, VecCartPole.Episode e) {
-    double reward = e.score() / Math.max(1, e.length());
+  private void onEpisode(long episode, VecEnv.Episode e) {
+    double reward = e.meanReward();
     window.add(e.score(), reward);
     bestWindow.add(e.score(), reward);
     metrics.episode(e.score(), e.length());
+    // Router figures (moe only) are those of the last update.
+    RouterStats router = lastStats == null ? null : lastStats.router();
     EpisodeRecord r =
         new EpisodeRecord(
             episode,
@@ -218,9 +222,9 @@ public final class TrainingSession implements AutoCloseable {
             config.attempt(),
             agent.envSteps(),
             Instant.now().toString(),
-            null,
-            null,
-            null);
+            router == null ? null : router.alphaEntropy(),
+            router == null ? null : router.expertUsage(),
+            router == null ? null : router.temperature());
     try {
       records.append(json.writeValueAsString(r)).append('\n');
     } catch (IOException ex) {
@@ -295,6 +299,7 @@ public final class TrainingSession implements AutoCloseable {
               } catch (IOException e) {
                 // Periodic and best saves are not awaited: say so here, the next one may succeed.
                 LOG.warning(kind + " checkpoint " + id + " not committed: " + e.getMessage());
+                metrics.checkpointFailed();
                 throw e;
               }
               metrics.checkpoint((System.nanoTime() - t0) / 1e9, bytes);
@@ -338,7 +343,9 @@ public final class TrainingSession implements AutoCloseable {
             any ? window.std() : null,
             any ? window.max() : null,
             any ? window.mean(1) : null,
-            null,
+            lastStats != null && lastStats.router() != null
+                ? lastStats.router().alphaEntropy()
+                : null,
             lastStats != null && lastStats.minibatches() > 0 ? lastStats.gradNorm() : null,
             lastStats != null ? lastStats.learningRate() : config.ppo().learningRate,
             minutes > 0 ? (agent.episodes() - startEpisode) / minutes : null,

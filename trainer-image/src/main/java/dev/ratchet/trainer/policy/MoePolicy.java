@@ -1,0 +1,166 @@
+package dev.ratchet.trainer.policy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.ratchet.api.v1alpha1.EntropyGoal;
+import dev.ratchet.api.v1alpha1.Routing;
+import dev.ratchet.trainer.rl.Rng;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Mixture-of-experts actor-critic: a tanh encoder feeds a router (logits / temperature → softmax or
+ * sparsemax → weights α over E experts) and E tanh MLP experts; the α-weighted mixture of the
+ * expert outputs feeds the policy and value heads. The experts' layers are stacked into single
+ * tensors so each layer of all experts is one batched matmul.
+ */
+public final class MoePolicy implements Policy {
+
+  /** An expert is dead when its mixture share is below this fraction of the even share 1/E. */
+  static final double DEAD_FRACTION = 0.1;
+
+  private static final int FIXED_DIAGNOSTICS = 5;
+
+  private final int obsDim;
+  private final int actions;
+  private final int experts;
+  private final int depth;
+  private final ParameterSet params;
+  private final int router;
+  private final int firstExpert;
+  private final int heads;
+  private RouterSettings settings = RouterSettings.plain(Routing.SOFTMAX, 1.0);
+
+  /**
+   * @param hidden widths of each expert's layers; the encoder has the first width
+   * @param expertGain orthogonal gain of the expert layers
+   * @param routerGain orthogonal gain of the router layer (small: near-even routing at first)
+   */
+  public MoePolicy(
+      int obsDim,
+      int actions,
+      List<Integer> hidden,
+      int experts,
+      double expertGain,
+      double routerGain,
+      Rng initRng) {
+    if (experts < 2) {
+      throw new IllegalArgumentException("a mixture needs at least 2 experts, got " + experts);
+    }
+    this.obsDim = obsDim;
+    this.actions = actions;
+    this.experts = experts;
+    this.depth = hidden.size();
+    ParameterPlan plan = new ParameterPlan();
+    int width = hidden.get(0);
+    plan.linear("encoder", obsDim, width, Math.sqrt(2));
+    router = plan.linear("router", width, experts, routerGain);
+    int in = width;
+    int first = -1;
+    for (int l = 0; l < depth; l++) {
+      int index = plan.stacked("experts." + l, experts, in, hidden.get(l), expertGain);
+      first = l == 0 ? index : first;
+      in = hidden.get(l);
+    }
+    firstExpert = first;
+    heads = plan.linear("pi", in, actions, 0.01);
+    plan.linear("v", in, 1, 1.0);
+    params = plan.build(initRng);
+  }
+
+  @Override
+  public ParameterSet parameters() {
+    return params;
+  }
+
+  @Override
+  public int obsDim() {
+    return obsDim;
+  }
+
+  @Override
+  public int actions() {
+    return actions;
+  }
+
+  public int experts() {
+    return experts;
+  }
+
+  public RouterSettings router() {
+    return settings;
+  }
+
+  @Override
+  public void setRouter(RouterSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public NDArray step(NDArray[] p, NDArray obs, NDArray state) {
+    Forward f = forward(p, obs);
+    return f.logits.concat(f.value, 1);
+  }
+
+  @Override
+  public Evaluation evaluate(NDArray[] p, NDArray obs, Sequences seq) {
+    Forward f = forward(p, obs);
+    NDArray softmax = f.scaledLogits.softmax(1);
+    NDArray alphaEntropy = RouterTerms.entropy(f.alpha).mean();
+    NDArray routingEntropy = RouterTerms.entropy(f.alpha.mean(new int[] {0}));
+    NDArray balance = RouterTerms.loadBalance(f.alpha, softmax);
+    NDArray similarity = RouterTerms.similarity(f.expertOutputs);
+    double entropySign = settings.alphaEntropyGoal() == EntropyGoal.MAXIMIZE ? -1 : 1;
+    NDArray aux =
+        alphaEntropy
+            .mul((float) (entropySign * settings.alphaEntropyCoef()))
+            .add(balance.mul((float) settings.loadBalanceCoef()))
+            .add(similarity.mul((float) settings.diversityCoef()));
+    NDArray usage = f.alpha.mean(new int[] {0});
+    NDArray fixed =
+        NDArrays.stack(new NDList(alphaEntropy, routingEntropy, balance, similarity, aux));
+    NDArray diagnostics = fixed.concat(usage, 0).stopGradient();
+    return new Evaluation(f.logits, f.value.squeeze(1), aux, diagnostics);
+  }
+
+  @Override
+  public int diagnosticsSize() {
+    return FIXED_DIAGNOSTICS + experts;
+  }
+
+  @Override
+  public RouterStats summarize(double[] d) {
+    List<Double> usage = new ArrayList<>(experts);
+    int dead = 0;
+    for (int i = 0; i < experts; i++) {
+      double share = d[FIXED_DIAGNOSTICS + i];
+      usage.add(share);
+      if (share < DEAD_FRACTION / experts) {
+        dead++;
+      }
+    }
+    return new RouterStats(
+        settings.routing(), settings.temperature(), d[0], d[1], usage, dead, d[2], d[3], d[4]);
+  }
+
+  private Forward forward(NDArray[] p, NDArray obs) {
+    NDArray x = obs.matMul(p[0]).add(p[1]).tanh();
+    NDArray scaled = x.matMul(p[router]).add(p[router + 1]).div((float) settings.temperature());
+    NDArray alpha =
+        settings.routing() == Routing.SPARSEMAX ? Sparsemax.apply(scaled) : scaled.softmax(1);
+    // batch × in @ E × in × out broadcasts to E × batch × out: all experts in one matmul.
+    NDArray h = x;
+    for (int l = 0; l < depth; l++) {
+      h = h.matMul(p[firstExpert + 2 * l]).add(p[firstExpert + 2 * l + 1]).tanh();
+    }
+    NDArray mixed = h.mul(alpha.transpose().expandDims(2)).sum(new int[] {0});
+    NDArray logits = mixed.matMul(p[heads]).add(p[heads + 1]);
+    NDArray value = mixed.matMul(p[heads + 2]).add(p[heads + 3]);
+    return new Forward(scaled, alpha, h, logits, value);
+  }
+
+  /** Intermediate results of one forward pass. */
+  private record Forward(
+      NDArray scaledLogits, NDArray alpha, NDArray expertOutputs, NDArray logits, NDArray value) {}
+}
