@@ -3,6 +3,7 @@ package dev.ratchet.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.ProgressReport;
@@ -11,6 +12,7 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.checkpoint.EmbeddedS3;
@@ -58,12 +60,23 @@ class TrainerAppTest {
 
   private TrainerConfig config(
       String run, int attempt, long until, long phaseEnd, String resumeFrom, String endpoint) {
+    var env = Settings.cartPole(4, 11);
+    env.name = EnvironmentName.CARTPOLE;
+    return config(run, attempt, until, phaseEnd, resumeFrom, endpoint, env);
+  }
+
+  private TrainerConfig config(
+      String run,
+      int attempt,
+      long until,
+      long phaseEnd,
+      String resumeFrom,
+      String endpoint,
+      EnvironmentSpec env) {
     PpoSpec ppo = Settings.cleanRlPpo();
     ppo.rolloutSteps = 32;
     ppo.epochs = 2;
     ppo.minibatches = 2;
-    var env = Settings.cartPole(4, 11);
-    env.name = EnvironmentName.CARTPOLE;
     return new TrainerConfig(
         "ns",
         run,
@@ -223,6 +236,41 @@ class TrainerAppTest {
   }
 
   @Test
+  void dungeonAndInterceptTrainAndResumeExactlyThroughTheTrainer() throws Exception {
+    for (EnvironmentName name :
+        new EnvironmentName[] {EnvironmentName.DUNGEON, EnvironmentName.INTERCEPT}) {
+      EnvironmentSpec env = new EnvironmentSpec();
+      env.name = name;
+      env.numEnvs = 4;
+      env.maxStepsPerEpisode = 40;
+      env.seed = 5;
+      String full = "full-" + name.name().toLowerCase();
+      String half = "half-" + name.name().toLowerCase();
+      assertThat(run(config(full, 1, 40, 40, null, s3.endpoint(), env), a -> {}).code()).isZero();
+      assertThat(run(config(half, 1, 20, 40, null, s3.endpoint(), env), a -> {}).code()).isZero();
+      long halfEpisodes = records(half, 1).lines().count();
+      CheckpointManifest mid = manifest(half, halfEpisodes, 1);
+      String midUri =
+          StorageLayout.uri(BUCKET, StorageLayout.checkpointFolder("runs", "ns", half, mid.id()));
+      Result r = run(config(half, 2, 40, 40, midUri, s3.endpoint(), env), a -> {});
+      assertThat(r.code()).as(r.err()).isZero();
+      String fullRecords = records(full, 1);
+      CheckpointManifest a = manifest(full, fullRecords.lines().count(), 1);
+      CheckpointManifest b = manifest(half, fullRecords.lines().count(), 2);
+      assertThat(b.envSteps()).isEqualTo(a.envSteps());
+      // The environments' state (levels, monsters, engagements, Kalman tracks) resumed exactly:
+      // otherwise the trained parameters would differ.
+      assertThat(b.files().subList(0, 2)).as(name.name()).isEqualTo(a.files().subList(0, 2));
+    }
+  }
+
+  private String records(String run, int attempt) throws Exception {
+    return new String(
+        minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", run, attempt)).orElseThrow(),
+        StandardCharsets.UTF_8);
+  }
+
+  @Test
   void stopRequestWritesAPreemptCheckpoint() throws Exception {
     TrainerConfig c = config("pre", 1, 1_000_000, 1_000_000, null, s3.endpoint());
     Result r =
@@ -274,9 +322,13 @@ class TrainerAppTest {
   void badConfigExitsTwo() throws Exception {
     TrainerConfig c = config("z", 1, 10, 10, null, s3.endpoint());
     c.environment().name = EnvironmentName.DUNGEON;
+    c.environment().options.put("goldpiles", IntNode.valueOf(3));
     Result r = run(c, a -> {});
     assertThat(r.code()).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
-    assertThat(r.err()).contains("environment DUNGEON is not supported");
+    assertThat(r.err())
+        .startsWith(
+            "ratchet-trainer: bad config: environment.options.goldpiles is not an option of"
+                + " dungeon (allowed: goldPiles,");
 
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =

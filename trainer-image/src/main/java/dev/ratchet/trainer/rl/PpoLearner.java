@@ -159,7 +159,7 @@ public final class PpoLearner {
   }
 
   /** The rollout indices of the chosen envs' sequences, t-major. */
-  private static int[] sequenceSamples(Rollout r, int[] envs) {
+  static int[] sequenceSamples(Rollout r, int[] envs) {
     int[] samples = new int[r.steps * envs.length];
     for (int t = 0; t < r.steps; t++) {
       for (int j = 0; j < envs.length; j++) {
@@ -170,7 +170,7 @@ public final class PpoLearner {
   }
 
   /** The chosen envs' initial states and reset masks (reset after a step that ended an episode). */
-  private static Sequences sequences(Rollout r, int[] envs) {
+  static Sequences sequences(Rollout r, int[] envs) {
     int n = envs.length;
     float[] initial = new float[n * r.stateSize];
     float[] keep = new float[r.steps * n];

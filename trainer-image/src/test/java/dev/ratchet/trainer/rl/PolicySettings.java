@@ -1,0 +1,37 @@
+package dev.ratchet.trainer.rl;
+
+import dev.ratchet.api.v1alpha1.Architecture;
+import dev.ratchet.api.v1alpha1.ModelSpec;
+import java.util.List;
+
+/** Small models of each architecture for the policy tests. */
+public final class PolicySettings {
+
+  private PolicySettings() {}
+
+  /** 4 experts of 64-64 behind a 64-wide encoder. */
+  public static ModelSpec moe64() {
+    ModelSpec m = new ModelSpec();
+    m.architecture = Architecture.MOE;
+    m.hiddenSizes = List.of(64, 64);
+    m.experts = 4;
+    return m;
+  }
+
+  /** A 64-wide encoder and a 64-wide LSTM. */
+  public static ModelSpec lstm64() {
+    ModelSpec m = new ModelSpec();
+    m.architecture = Architecture.LSTM;
+    m.hiddenSizes = List.of(64);
+    m.lstmHiddenSize = 64;
+    return m;
+  }
+
+  public static ModelSpec of(Architecture a) {
+    return switch (a) {
+      case MLP -> Settings.mlp64();
+      case LSTM -> lstm64();
+      case MOE -> moe64();
+    };
+  }
+}

@@ -1,0 +1,78 @@
+package dev.ratchet.trainer.rl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ratchet.trainer.env.PolicyEvaluation;
+import dev.ratchet.trainer.env.UniformRandomPolicy;
+import dev.ratchet.trainer.env.dungeon.DungeonOptions;
+import dev.ratchet.trainer.env.dungeon.VecDungeon;
+import dev.ratchet.trainer.env.intercept.InterceptOptions;
+import dev.ratchet.trainer.env.intercept.VecIntercept;
+import org.junit.jupiter.api.Test;
+
+/** The MLP policy learns each new environment within a CI budget, clearly beating random. */
+class PpoEnvironmentsTest {
+
+  @Test
+  void learnsTheDungeonWellAboveRandom() {
+    DungeonOptions options = DungeonOptions.defaults();
+    double random =
+        PolicyEvaluation.run(
+                new VecDungeon(16, 200, 1, options), new UniformRandomPolicy(10, 1), 1000)
+            .meanScore();
+    EnvRun.Result r =
+        EnvRun.train(
+            new VecDungeon(16, 200, 1, options),
+            Settings.dungeonPpo(),
+            Settings.mlp64(),
+            1,
+            200_000,
+            200);
+    System.out.printf(
+        "dungeon: random %.1f, PPO after %d steps %.1f over %d episodes (%.0f steps/s, %.1f s,"
+            + " environment %.1f%% of the time)%n",
+        random,
+        r.envSteps(),
+        r.meanScore(),
+        r.scores().size(),
+        r.stepsPerSecond(),
+        r.seconds(),
+        100 * r.envShare());
+    assertThat(random).isBetween(40.0, 80.0);
+    // Measured 115 against random 63 after 200k steps (GreedyBaseline scores about 5.8× random on
+    // the same observation: PPO has much left to learn here, but it has clearly started).
+    assertThat(r.meanScore()).isGreaterThan(1.25 * random).isGreaterThan(random + 20);
+  }
+
+  @Test
+  void learnsToInterceptFarAboveRandom() {
+    InterceptOptions options = InterceptOptions.defaults();
+    VecIntercept randomEnv = new VecIntercept(8, 500, 1, options);
+    double random =
+        PolicyEvaluation.run(randomEnv, new UniformRandomPolicy(10, 1), 1000).meanScore();
+    EnvRun.Result r =
+        EnvRun.train(
+            new VecIntercept(8, 500, 1, options),
+            Settings.interceptPpo(),
+            Settings.mlp64(),
+            1,
+            60_000,
+            200);
+    // A hit scores above +600 and a failure below −500 (InterceptTest), so the sign counts hits.
+    double success = r.fraction(s -> s > 0);
+    System.out.printf(
+        "intercept: random %.0f (success %.1f%%), PPO after %d steps %.0f (success %.1f%%) over"
+            + " %d episodes (%.0f steps/s, %.1f s, environment %.1f%% of the time)%n",
+        random,
+        100 * randomEnv.successRate(),
+        r.envSteps(),
+        r.meanScore(),
+        100 * success,
+        r.scores().size(),
+        r.stepsPerSecond(),
+        r.seconds(),
+        100 * r.envShare());
+    assertThat(success).isGreaterThan(randomEnv.successRate() + 0.3);
+    assertThat(r.meanScore()).isGreaterThan(random + 600);
+  }
+}
