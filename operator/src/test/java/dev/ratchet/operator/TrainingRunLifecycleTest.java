@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
-import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.minio.ListObjectsArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -231,20 +232,18 @@ class TrainingRunLifecycleTest {
     trainer.train("manual-a1", 0, 200, e -> e);
     awaitEpisode("manual", 200);
 
-    TrainingRun current = get("manual");
-    current.getSpec().rollback = new ManualRollbackSpec();
-    current.getSpec().rollback.to = "ep-000000100-a0001";
-    current.getSpec().rollback.nonce = "2";
-    client.resources(TrainingRun.class).inNamespace(NS).resource(current).update();
+    // The documented one-liner: kubectl patch tr manual --type merge -p '{"spec":{"rollback":...}}'
+    patchSpec(
+        client,
+        "manual",
+        "{\"spec\":{\"rollback\":{\"to\":\"ep-000000100-a0001\",\"nonce\":\"2\"}}}");
 
     awaitPod("manual-a2");
     assertThat(trainer.config("manual-a2").resumeFrom()).endsWith("/ep-000000100-a0001/");
     trainer.train("manual-a2", 100, 150, e -> e);
     awaitEpisode("manual", 150);
-    TrainingRun again = get("manual");
-    again.getMetadata().getLabels(); // same nonce, another unrelated edit
-    again.getSpec().trainer.maxRestarts = 4;
-    client.resources(TrainingRun.class).inNamespace(NS).resource(again).update();
+    // Same nonce, another unrelated edit.
+    patchSpec(client, "manual", "{\"spec\":{\"trainer\":{\"maxRestarts\":4}}}");
     Thread.sleep(1500); // several poll intervals
 
     assertThat(client.pods().inNamespace(NS).withName("manual-a3").get()).isNull();
@@ -288,5 +287,17 @@ class TrainingRunLifecycleTest {
         assertThat(objects).as("checkpoints kept").isEqualTo(4); // 2 checkpoints × 2 files
       }
     }
+  }
+
+  /**
+   * Changes the spec with a merge patch, as {@code kubectl patch --type merge} does: it carries no
+   * resourceVersion, so it cannot conflict with the operator's status updates.
+   */
+  static void patchSpec(KubernetesClient client, String name, String mergePatch) {
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NS)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 }

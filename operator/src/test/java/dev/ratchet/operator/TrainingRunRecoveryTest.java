@@ -130,9 +130,8 @@ class TrainingRunRecoveryTest {
     trainer.train("pause-a1", 0, 110, e -> e);
     TrainerConfig first = trainer.config("pause-a1");
 
-    TrainingRun suspended = get("pause");
-    suspended.getSpec().suspend = true;
-    client.resources(TrainingRun.class).inNamespace(NS).resource(suspended).update();
+    // A merge patch, as `kubectl patch` sends: no resourceVersion to race the operator's status.
+    TrainingRunLifecycleTest.patchSpec(client, "pause", "{\"spec\":{\"suspend\":true}}");
     // On SIGTERM the trainer commits a preempt checkpoint before it exits.
     trainer.commit(first, 120, CheckpointKind.PREEMPT, 120);
 
@@ -145,9 +144,7 @@ class TrainingRunRecoveryTest {
                   .noneSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
             });
 
-    TrainingRun resumed = get("pause");
-    resumed.getSpec().suspend = false;
-    client.resources(TrainingRun.class).inNamespace(NS).resource(resumed).update();
+    TrainingRunLifecycleTest.patchSpec(client, "pause", "{\"spec\":{\"suspend\":false}}");
 
     awaitRunning("pause-a2");
     assertThat(trainer.config("pause-a2").resumeFrom()).endsWith("/ep-000000120-a0001/");
