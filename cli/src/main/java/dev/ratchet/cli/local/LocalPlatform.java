@@ -1,6 +1,7 @@
 package dev.ratchet.cli.local;
 
 import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
@@ -25,9 +26,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The local mode's platform: the same observe → decide → act → record loop as the operator, over
  * trainer child processes, an embedded S3 server and a status file.
  */
-final class LocalPlatform {
+public final class LocalPlatform {
 
-  static final String NAMESPACE = "local";
+  public static final String NAMESPACE = "local";
+
+  /** The run as given, kept so that status, checkpoints and reports can read it later. */
+  public static final String RUN_FILE = "trainingrun.yaml";
+
+  public static final String STATUS_FILE = "status.yaml";
+  public static final String ROLLBACK_FILE = "rollback.yaml";
   static final Duration POLL = Duration.ofSeconds(1);
   static final long PREEMPT_GRACE_SECONDS = 60;
 
@@ -36,6 +43,7 @@ final class LocalPlatform {
   private final Path trainerJar;
   private final EmbeddedS3Server s3;
   private final StatusFile statusFile;
+  private final RollbackRequestFile rollbackRequest;
   private final ProgressPrinter printer;
   private final Clock clock;
   private final Supervisor supervisor = new Supervisor();
@@ -55,7 +63,8 @@ final class LocalPlatform {
     this.runDir = runDir;
     this.trainerJar = trainerJar;
     this.s3 = s3;
-    this.statusFile = new StatusFile(runDir.resolve("status.yaml"));
+    this.statusFile = new StatusFile(runDir.resolve(STATUS_FILE));
+    this.rollbackRequest = new RollbackRequestFile(runDir.resolve(ROLLBACK_FILE));
     this.printer = printer;
     this.clock = clock;
     this.metrics = new SupervisorMetrics(NAMESPACE, run.getMetadata().getName());
@@ -93,6 +102,12 @@ final class LocalPlatform {
     while (true) {
       boolean stopping = stopRequested.get();
       spec.suspend = stopping;
+      // A manual rollback asked for with `ratchet rollback --workdir` (a no-op until the nonce
+      // changes, as on a cluster).
+      ManualRollbackSpec requested = rollbackRequest.read();
+      if (requested != null) {
+        spec.rollback = requested;
+      }
       CheckpointStore.Listing listing = store.list();
       TrainerObservation observed = trainer == null ? null : trainer.observe();
       ProgressReport report =

@@ -5,6 +5,9 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
+import dev.ratchet.cli.report.ReportInput;
+import dev.ratchet.cli.report.ReportWriter;
+import dev.ratchet.cli.runs.RunFiles;
 import dev.ratchet.core.validation.TrainingRunReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,6 +79,7 @@ public final class LocalRunCommand implements Callable<Integer> {
       Files.createDirectories(runDir);
       Files.writeString(runDir.resolve(".write-test"), "");
       Files.delete(runDir.resolve(".write-test"));
+      Files.writeString(runDir.resolve(LocalPlatform.RUN_FILE), text);
     } catch (IOException e) {
       return badInput(err, "workdir " + workdir + " is not writable: " + e.getMessage());
     }
@@ -126,9 +130,28 @@ public final class LocalRunCommand implements Callable<Integer> {
       } catch (IllegalStateException e) {
         // shutting down already: Ctrl-C
       }
-      out.println(summary(name, status, runDir, workdir));
+      String report = writeReport(run, status, s3, runDir.resolve("report"));
+      out.println(summary(name, status, runDir, workdir) + report);
       out.flush();
       return status.state == RunState.FAILED ? 1 : 0;
+    }
+  }
+
+  /** The report of the run so far (also after Ctrl-C), as the last line's closing words. */
+  private static String writeReport(
+      TrainingRun run, TrainingRunStatus status, EmbeddedS3Server s3, Path dir) {
+    var storage = run.getSpec().checkpoints.storage;
+    String name = run.getMetadata().getName();
+    try {
+      var episodes =
+          new RunFiles(s3.client(), storage.bucket, storage.prefix, LocalPlatform.NAMESPACE, name)
+              .episodes();
+      Path md =
+          ReportWriter.write(new ReportInput(LocalPlatform.NAMESPACE, name, status, episodes), dir);
+      return " Report: " + md + ".";
+    } catch (Exception e) {
+      // The run's outcome stands without it; `ratchet report` can try again.
+      return " Report not written (" + e.getMessage() + ").";
     }
   }
 

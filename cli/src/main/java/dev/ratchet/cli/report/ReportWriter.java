@@ -1,0 +1,101 @@
+package dev.ratchet.cli.report;
+
+import dev.ratchet.api.v1alpha1.HistoryEntry;
+import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.cli.report.ReportStats.PhaseStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes a run's report: {@code report.md} and its PNG charts, in one folder. */
+public final class ReportWriter {
+
+  static final String SCORE_PNG = "score.png";
+  static final String ALPHA_ENTROPY_PNG = "alpha-entropy.png";
+  static final String EXPERT_USAGE_PNG = "expert-usage.png";
+  static final String DISTRIBUTION_PNG = "score-distribution.png";
+
+  /**
+   * The charts written, by file name; the router charts are null for a policy without a router.
+   *
+   * @param score score chart
+   * @param alphaEntropy alpha entropy chart, or null
+   * @param expertUsage expert usage chart, or null
+   * @param distribution score distribution chart
+   */
+  record Charts(String score, String alphaEntropy, String expertUsage, String distribution) {}
+
+  private ReportWriter() {}
+
+  /**
+   * Writes DIR/report.md and the PNG charts into outDir (created if missing); returns report.md.
+   */
+  public static Path write(ReportInput input, Path outDir) throws IOException {
+    // Charts are drawn off-screen: no display in a pod, in CI or over ssh.
+    System.setProperty("java.awt.headless", "true");
+    Files.createDirectories(outDir);
+    Lineage lineage = Lineage.of(input.episodes());
+    List<PhaseStats> phases = ReportStats.phases(lineage.kept());
+    Charts charts = null;
+    if (!lineage.kept().isEmpty()) {
+      ReportCharts draw = new ReportCharts(phases, markers(input.status()));
+      draw.score(lineage, outDir.resolve(SCORE_PNG));
+      draw.scoreDistribution(outDir.resolve(DISTRIBUTION_PNG));
+      boolean routed = lineage.kept().stream().anyMatch(e -> e.alphaEntropy() != null);
+      if (routed) {
+        int experts =
+            lineage.kept().stream()
+                .filter(e -> e.expertUsage() != null)
+                .mapToInt(e -> e.expertUsage().size())
+                .max()
+                .orElse(0);
+        draw.alphaEntropy(lineage, experts, outDir.resolve(ALPHA_ENTROPY_PNG));
+        draw.expertUsage(lineage, outDir.resolve(EXPERT_USAGE_PNG));
+      }
+      charts =
+          new Charts(
+              SCORE_PNG,
+              routed ? ALPHA_ENTROPY_PNG : null,
+              routed ? EXPERT_USAGE_PNG : null,
+              DISTRIBUTION_PNG);
+    }
+    Path report = outDir.resolve("report.md");
+    Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts));
+    return report;
+  }
+
+  /** Automatic and manual rollbacks in the status history, oldest first. */
+  static List<HistoryEntry> rollbacks(TrainingRunStatus status) {
+    List<HistoryEntry> out = new ArrayList<>();
+    if (status != null && status.history != null) {
+      for (HistoryEntry h : status.history) {
+        if (h.type == HistoryType.ROLLBACK || h.type == HistoryType.MANUAL_ROLLBACK) {
+          out.add(h);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<ReportCharts.Marker> markers(TrainingRunStatus status) {
+    return rollbacks(status).stream()
+        .filter(h -> h.episode != null)
+        .map(
+            h ->
+                new ReportCharts.Marker(
+                    h.episode,
+                    (h.type == HistoryType.MANUAL_ROLLBACK ? "manual rollback" : "rollback")
+                        + (h.to == null ? "" : " → " + shortId(h.to))))
+        .toList();
+  }
+
+  /** ep-000001200-a0002 reads as ep 1200 a2 on a chart. */
+  private static String shortId(String id) {
+    return id.matches("ep-\\d{9}-a\\d{4}")
+        ? "ep " + Long.parseLong(id.substring(3, 12)) + " a" + Integer.parseInt(id.substring(14))
+        : id;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.ratchet.cli.runs;
+
+import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.cli.report.ReportInput;
+import dev.ratchet.cli.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ratchet report NAME --out DIR}: report.md and PNG charts from the run's records. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write report.md and PNG charts (score, alpha entropy, expert usage, score distribution"
+            + " per phase) from a run's stored episode records.")
+public final class ReportCommand extends RunVerb {
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Folder to write to (default: WORKDIR/NAME/report, or ./NAME-report).")
+  Path outDir;
+
+  @Override
+  int run(RunSource runs, TrainingRun run, PrintWriter out) throws RunSourceException {
+    Path dir =
+        outDir != null
+            ? outDir
+            : source.workdir != null
+                ? source.workdir.resolve(name).resolve("report")
+                : Path.of(name + "-report");
+    Path report = write(runs, run, dir);
+    out.println("Report of " + name + ": " + report);
+    return 0;
+  }
+
+  /** Reads the run's records and writes the report into {@code dir}; returns report.md. */
+  static Path write(RunSource runs, TrainingRun run, Path dir) throws RunSourceException {
+    try {
+      List<EpisodeRecord> episodes = runs.files(run).episodes();
+      return ReportWriter.write(
+          new ReportInput(
+              run.getMetadata().getNamespace(),
+              run.getMetadata().getName(),
+              run.getStatus(),
+              episodes),
+          dir);
+    } catch (IOException e) {
+      throw new RunSourceException("cannot write the report to " + dir + ": " + e.getMessage());
+    }
+  }
+}

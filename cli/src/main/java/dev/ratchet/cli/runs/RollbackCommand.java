@@ -1,0 +1,90 @@
+package dev.ratchet.cli.runs;
+
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.StorageLayout;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.core.storage.CheckpointStore;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ratchet rollback NAME [--to best|CHECKPOINT]}: asks for one manual rollback by changing
+ * {@code spec.rollback}'s nonce, as the documented {@code kubectl patch} does.
+ */
+@Command(
+    name = "rollback",
+    mixinStandardHelpOptions = true,
+    description = "Roll a run back to its best checkpoint, or to a named one.")
+public final class RollbackCommand extends RunVerb {
+
+  @Option(
+      names = "--to",
+      defaultValue = "best",
+      description =
+          "best, or a checkpoint id such as ep-000001200-a0002 (default: ${DEFAULT-VALUE}).")
+  String to;
+
+  @Override
+  int run(RunSource runs, TrainingRun run, PrintWriter out) throws RunSourceException {
+    if (!"best".equals(to) && !StorageLayout.isCheckpointId(to)) {
+      throw new RunSourceException(
+          "--to "
+              + to
+              + " is neither best nor a checkpoint id (ep-EEEEEEEEE-aAAAA): ratchet checkpoints "
+              + name
+              + " lists them");
+    }
+    if (!"best".equals(to)) {
+      // Refuse a checkpoint storage does not hold before anything is stopped; when storage is out
+      // of reach from here the operator checks it and says so in the status.
+      CheckpointStore.Listing listing = null;
+      try {
+        listing = runs.files(run).checkpoints();
+      } catch (RunSourceException | RuntimeException e) {
+        out.println(
+            "Could not list the checkpoints from here ("
+                + e.getMessage()
+                + "); the operator checks "
+                + to
+                + ".");
+      }
+      if (listing != null
+          && listing.committed().stream().map(CheckpointManifest::id).noneMatch(to::equals)) {
+        throw new RunSourceException(
+            "checkpoint "
+                + to
+                + " is not a committed checkpoint of "
+                + name
+                + ": ratchet checkpoints "
+                + name
+                + " lists them");
+      }
+    }
+    String nonce = nextNonce(runs, run);
+    runs.requestRollback(run, to, nonce);
+    out.printf(
+        "Asked %s (%s) to roll back to %s (nonce %s); follow it with: ratchet status %s%n",
+        name, runs.where(), to, nonce, name);
+    return 0;
+  }
+
+  /** One more than the last nonce when it is a number, else a fresh one: any change asks once. */
+  private String nextNonce(RunSource runs, TrainingRun run) throws RunSourceException {
+    String last =
+        runs instanceof LocalRunSource local
+            ? local.lastNonce(name)
+            : run.getSpec().rollback == null ? null : run.getSpec().rollback.nonce;
+    if (last == null && run.getStatus() != null) {
+      last = run.getStatus().observedRollbackNonce;
+    }
+    if (last == null) {
+      return "1";
+    }
+    try {
+      return Long.toString(Long.parseLong(last.trim()) + 1);
+    } catch (NumberFormatException e) {
+      return last + "-1";
+    }
+  }
+}
