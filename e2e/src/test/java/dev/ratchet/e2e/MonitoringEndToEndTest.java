@@ -3,6 +3,8 @@ package dev.ratchet.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -46,6 +48,7 @@ class MonitoringEndToEndTest {
   private static final Path DIVERGENCE_RUN =
       ROOT.resolve("examples/intercept-divergence-demo.yaml");
   private static final String NAMESPACE = "research";
+  private static final Pattern BEST_BEFORE = Pattern.compile("the best (-?[0-9.]+) seen");
   private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)");
 
   static KubernetesMockServer server;
@@ -89,6 +92,7 @@ class MonitoringEndToEndTest {
       runLocally("moe", MOE_RUN, moePort, List.of(0));
       // Succeeded, or Failed once its automatic rollbacks are used up: both show the rollback.
       runLocally("divergence", DIVERGENCE_RUN, divergencePort, List.of(0, 1));
+      assertDemoRolledBackKeepingItsBest(work.resolve("divergence/intercept-divergence-demo"));
       Thread.sleep(3_000); // the last scrapes and rule evaluations
 
       Instant end = Instant.now();
@@ -225,6 +229,32 @@ class MonitoringEndToEndTest {
       Thread.sleep(500);
     }
     throw new AssertionError("the operator wrote no status within 60 s\n" + operator.tail(80));
+  }
+
+  /**
+   * The divergence demo's promise: at least one rollback, a best checkpoint at the end no worse
+   * than the best before the first rollback, and a report that shows it.
+   */
+  private static void assertDemoRolledBackKeepingItsBest(Path runDir) throws IOException {
+    JsonNode status =
+        new ObjectMapper(new YAMLFactory()).readTree(runDir.resolve("status.yaml").toFile());
+    assertThat(status.path("rollbacks").asInt()).as("rollbacks in %s", status).isPositive();
+    JsonNode first = null;
+    for (JsonNode h : status.path("history")) {
+      if (h.path("type").asText().equals("Rollback")) {
+        first = h;
+        break;
+      }
+    }
+    assertThat(first).as("a Rollback in the history of %s", status).isNotNull();
+    Matcher best = BEST_BEFORE.matcher(first.path("reason").asText());
+    assertThat(best.find()).as("best score in %s", first).isTrue();
+    assertThat(status.path("bestCheckpoint").path("scoreMean").asDouble())
+        .as("best at the end vs before the first rollback (%s)", first.path("reason").asText())
+        .isGreaterThanOrEqualTo(Double.parseDouble(best.group(1)));
+    String report = Files.readString(runDir.resolve("report/report.md"));
+    assertThat(report).contains("## Rollbacks").contains("| automatic |");
+    assertThat(javax.imageio.ImageIO.read(runDir.resolve("report/score.png").toFile())).isNotNull();
   }
 
   private void runLocally(String name, Path file, int port, List<Integer> exitCodes)

@@ -27,6 +27,19 @@ public final class RollbackCommand extends RunVerb {
 
   @Override
   int run(RunSource runs, TrainingRun run, PrintWriter out) throws RunSourceException {
+    if (run.getStatus() != null
+        && run.getStatus().state != null
+        && run.getStatus().state.isFinal()) {
+      throw new RunSourceException(
+          "run "
+              + name
+              + " has ended ("
+              + run.getStatus().state.label()
+              + "): a rollback applies to a running run; its best checkpoint is "
+              + (run.getStatus().bestCheckpoint == null
+                  ? "none"
+                  : run.getStatus().bestCheckpoint.uri));
+    }
     if (!"best".equals(to) && !StorageLayout.isCheckpointId(to)) {
       throw new RunSourceException(
           "--to "

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -85,6 +87,18 @@ class LocalRunTest {
         .contains("ep/min")
         .containsPattern(
             "Run cartpole-quickstart Succeeded at episode \\d+\\. Best checkpoint ep-");
+    // The last line says where the report is; the report has the phase table and its charts.
+    Path report = workdir.resolve("cartpole-quickstart/report/report.md");
+    assertThat(lines.strip().lines().reduce((a, b) -> b).orElseThrow())
+        .endsWith("Report: " + report + ".");
+    assertThat(Files.readString(report))
+        .contains("| phase | episodes | score mean ± std |")
+        .containsPattern("\\| train \\| \\d+ \\(1–\\d+\\) \\|");
+    for (String png : List.of("score.png", "score-distribution.png")) {
+      BufferedImage image = ImageIO.read(report.resolveSibling(png).toFile());
+      assertThat(image).as(png).isNotNull();
+      assertThat(image.getWidth()).isGreaterThan(600);
+    }
   }
 
   @Test

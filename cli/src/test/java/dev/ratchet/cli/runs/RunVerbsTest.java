@@ -337,6 +337,19 @@ class RunVerbsTest {
   }
 
   @Test
+  void rollbackOfAnEndedRunIsRefusedNamingTheBestCheckpoint() {
+    TrainingRun run = current();
+    run.getStatus().state = RunState.SUCCEEDED;
+    client.resources(TrainingRun.class).resource(run).updateStatus();
+    Result r = ratchet("rollback", RUN);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("run " + RUN + " has ended (Succeeded): a rollback applies to a running run")
+        .contains("s3://bucket/ep-000000200-a0001/");
+    assertThat(current().getSpec().rollback).isNull();
+  }
+
+  @Test
   void reportReadsEveryAttemptsRecords() throws Exception {
     Path out = tmp.resolve("report");
     Result r = ratchet("report", RUN, "--out", out.toString());
