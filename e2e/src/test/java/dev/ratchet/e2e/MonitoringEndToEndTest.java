@@ -251,7 +251,8 @@ class MonitoringEndToEndTest {
     assertThat(best.find()).as("best score in %s", first).isTrue();
     assertThat(status.path("bestCheckpoint").path("scoreMean").asDouble())
         .as("best at the end vs before the first rollback (%s)", first.path("reason").asText())
-        .isGreaterThanOrEqualTo(Double.parseDouble(best.group(1)));
+        // The reason prints the best with one decimal.
+        .isGreaterThanOrEqualTo(Double.parseDouble(best.group(1)) - 0.05);
     String report = Files.readString(runDir.resolve("report/report.md"));
     assertThat(report).contains("## Rollbacks").contains("| automatic |");
     assertThat(javax.imageio.ImageIO.read(runDir.resolve("report/score.png").toFile())).isNotNull();
