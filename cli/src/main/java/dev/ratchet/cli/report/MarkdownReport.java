@@ -26,7 +26,7 @@ final class MarkdownReport {
       m.b.append("\nNo episode has finished yet: there is nothing to chart.\n");
       return m.b.toString();
     }
-    m.charts(charts);
+    m.charts(charts, lineage);
     m.phases(phases);
     m.distribution(phases);
     m.top(ReportStats.top(lineage.kept(), 10));
@@ -90,21 +90,29 @@ final class MarkdownReport {
     }
   }
 
-  private void charts(ReportWriter.Charts charts) {
+  private void charts(ReportWriter.Charts charts, Lineage lineage) {
     b.append("\n## Score\n\n");
-    b.append(
-        "Per-episode score and its moving mean; shaded bands are phases, dashed red lines are"
-            + " rollbacks.\n\n");
+    b.append("Per-episode score and its trailing mean over ")
+        .append(ReportStats.window(lineage.kept().size()))
+        .append(
+            " episodes; shaded bands are phases, dashed red lines are rollbacks (at the episode"
+                + " where they were decided, labelled with the checkpoint returned to).\n\n");
     b.append("![score](").append(charts.score()).append(")\n");
     b.append("\n## Router alpha entropy\n\n");
     if (charts.alphaEntropy() == null) {
-      b.append("No alpha entropy in the records: the policy has no mixture-of-experts router.\n");
+      b.append(
+          "No alpha entropy in the records: the policy has no mixture-of-experts router, so"
+              + " there are no alpha entropy and expert usage charts.\n");
     } else {
       b.append(
           "Mean entropy of the routing weights α: ln E when every sample uses all E experts"
               + " evenly, 0 when each sample uses a single expert.\n\n");
       b.append("![alpha entropy](").append(charts.alphaEntropy()).append(")\n");
+      long routed = lineage.kept().stream().filter(e -> e.expertUsage() != null).count();
       b.append("\n## Expert usage\n\n");
+      b.append("Share of the samples routed to each expert, trailing mean over ")
+          .append(ReportStats.usageWindow((int) routed))
+          .append(" episodes.\n\n");
       b.append("![expert usage](").append(charts.expertUsage()).append(")\n");
     }
   }

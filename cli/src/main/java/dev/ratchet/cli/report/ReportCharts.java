@@ -23,7 +23,9 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.Range;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -42,6 +44,7 @@ final class ReportCharts {
     new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F)
   };
   private static final Color ROLLBACK = new Color(0xC62828);
+  private static final Color LABEL_BACKGROUND = new Color(255, 255, 255, 210);
 
   /**
    * Where the run rolled back (or was rolled back by hand), on the episode axis.
@@ -122,7 +125,7 @@ final class ReportCharts {
     List<EpisodeRecord> routed =
         lineage.kept().stream().filter(e -> e.expertUsage() != null).toList();
     int experts = routed.stream().mapToInt(e -> e.expertUsage().size()).max().orElse(0);
-    int window = Math.max(1, ReportStats.window(routed.size()) / 2);
+    int window = ReportStats.usageWindow(routed.size());
     XYSeriesCollection data = new XYSeriesCollection();
     for (int k = 0; k < experts; k++) {
       int expert = k;
@@ -195,6 +198,8 @@ final class ReportCharts {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(0xDDDDDD));
     plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+    // Headroom above the data, where the phase and rollback labels go, so they cover no points.
+    plot.getRangeAxis().setUpperMargin(0.15);
     Font label = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     for (int i = 0; i < phases.size(); i++) {
       PhaseStats p = phases.get(i);
@@ -204,10 +209,12 @@ final class ReportCharts {
       band.setPaint(BANDS[i % BANDS.length]);
       band.setLabel(p.phase());
       band.setLabelFont(label);
+      band.setLabelBackgroundColor(LABEL_BACKGROUND);
       band.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       band.setLabelTextAnchor(TextAnchor.TOP_LEFT);
       plot.addDomainMarker(band, Layer.BACKGROUND);
     }
+    Range domain = plot.getDomainAxis().getRange();
     for (int i = 0; i < rollbacks.size(); i++) {
       Marker m = rollbacks.get(i);
       ValueMarker line = new ValueMarker(m.episode());
@@ -217,11 +224,15 @@ final class ReportCharts {
               1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {5, 3}, 0));
       line.setLabel(m.label());
       line.setLabelFont(label);
+      line.setLabelBackgroundColor(LABEL_BACKGROUND);
       line.setLabelPaint(ROLLBACK);
-      // Staggered so that labels of nearby rollbacks do not print over each other.
-      line.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(22 + 14 * (i % 3), 4, 2, 4));
-      line.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      line.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+      // Staggered below the phase names so that labels of nearby rollbacks do not print over
+      // each other or over a phase's name.
+      line.setLabelOffset(new RectangleInsets(22 + 16 * (i % 3), 4, 2, 4));
+      // Right of the line, unless that would run the label off the plot's right edge.
+      boolean right = (m.episode() - domain.getLowerBound()) < 0.7 * domain.getLength();
+      line.setLabelAnchor(right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT);
+      line.setLabelTextAnchor(right ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(line, Layer.FOREGROUND);
     }
     style(chart);

@@ -133,6 +133,14 @@ final class ReportStats {
     return Math.max(1, Math.min(100, episodes / 20));
   }
 
+  /**
+   * The expert usage window: half the score's, since usage is a per-update figure that moves less
+   * from episode to episode than a score does.
+   */
+  static int usageWindow(int episodes) {
+    return Math.max(1, window(episodes) / 2);
+  }
+
   /** Trailing moving average of {@code values} over {@code window} points. */
   static double[] movingMean(double[] values, int window) {
     double[] out = new double[values.length];

@@ -83,13 +83,35 @@ public final class ReportWriter {
   private static List<ReportCharts.Marker> markers(TrainingRunStatus status) {
     return rollbacks(status).stream()
         .filter(h -> h.episode != null)
-        .map(
-            h ->
-                new ReportCharts.Marker(
-                    h.episode,
-                    (h.type == HistoryType.MANUAL_ROLLBACK ? "manual rollback" : "rollback")
-                        + (h.to == null ? "" : " → " + shortId(h.to))))
+        .map(h -> new ReportCharts.Marker(h.episode, markerLabel(h)))
         .toList();
+  }
+
+  /**
+   * "rollback → ep 1500 a1: scoreMean fell to 10": where to and, for automatic ones, why; the full
+   * reason is in the markdown's table, a chart only has room for its first clause.
+   */
+  static String markerLabel(HistoryEntry h) {
+    String label =
+        (h.type == HistoryType.MANUAL_ROLLBACK ? "manual rollback" : "rollback")
+            + (h.to == null ? "" : " → " + shortId(h.to));
+    String why = h.type == HistoryType.MANUAL_ROLLBACK ? "" : shortReason(h.reason);
+    return why.isEmpty() ? label : label + ": " + why;
+  }
+
+  /** The first clause of a reason, e.g. "scoreMean fell to 10" out of the supervisor's sentence. */
+  static String shortReason(String reason) {
+    if (reason == null) {
+      return "";
+    }
+    String s = reason.strip();
+    for (String stop : List.of("; ", ", ", " (", " at episode ")) {
+      int i = s.indexOf(stop);
+      if (i > 0) {
+        s = s.substring(0, i);
+      }
+    }
+    return s.length() <= 40 ? s : s.substring(0, 39).strip() + "…";
   }
 
   /** ep-000001200-a0002 reads as ep 1200 a2 on a chart. */

@@ -76,6 +76,13 @@ class ReportWriterTest {
     assertThat(out.resolve("alpha-entropy.png")).doesNotExist();
     assertDrawn(out.resolve("score.png"));
     assertDrawn(out.resolve("score-distribution.png"));
+
+    // The same input gives the same files, byte for byte.
+    Path again = out.resolve("again");
+    ReportWriter.write(new ReportInput("local", "small", status, episodes), again);
+    for (String file : List.of("report.md", "score.png", "score-distribution.png")) {
+      assertThat(again.resolve(file)).as(file).hasSameBinaryContentAs(out.resolve(file));
+    }
   }
 
   @Test
@@ -99,8 +106,11 @@ class ReportWriterTest {
             e <= 1000
                 ? Math.log(4) - 0.05 * rng.nextDouble()
                 : Math.max(0.2, 1.3 - (e - 1000) * 0.0005);
+        // Expert 0 takes over; 1 holds a steady share, 2 and 3 fade at different rates.
         double dominant = Math.min(0.85, 0.25 + (e / 3000.0) * 0.6);
-        double rest = (1 - dominant) / 3;
+        double second = 0.25 - (e / 3000.0) * 0.13;
+        double third = (1 - dominant - second) * 0.7;
+        double fourth = 1 - dominant - second - third;
         episodes.add(
             new EpisodeRecord(
                 e,
@@ -112,7 +122,7 @@ class ReportWriterTest {
                 e * 200,
                 "t",
                 entropy,
-                List.of(dominant, rest, rest, rest),
+                List.of(dominant, second, third, fourth),
                 e <= 1000 ? 1.0 : 0.5));
       }
     }
@@ -129,7 +139,10 @@ class ReportWriterTest {
     h.type = HistoryType.ROLLBACK;
     h.episode = 1850L;
     h.to = "ep-000001500-a0001";
-    h.reason = "scoreMean fell to 10";
+    h.reason =
+        "scoreMean fell to 10 at episode 1850, below the threshold 140 (0.5 of the way from the"
+            + " baseline 20 to the best 260 seen at episode 1790); rolled back to the best"
+            + " checkpoint ep-000001500-a0001, learning rate ×0.5 (now ×0.5)";
     status.history.add(h);
 
     ReportWriter.write(new ReportInput("research", "dungeon-moe", status, episodes), dir);
@@ -145,10 +158,84 @@ class ReportWriterTest {
     // Warmup's alpha entropy is about ln 4 (1.36–1.39).
     assertThat(text)
         .containsPattern("\\| warmup \\| 1000 \\(1–1000\\) \\|[^|]*\\|[^|]*\\| 1\\.36 ± ");
+    assertThat(ReportWriter.markerLabel(h))
+        .isEqualTo("rollback → ep 1500 a1: scoreMean fell to 10");
     for (String png :
         List.of("score.png", "alpha-entropy.png", "expert-usage.png", "score-distribution.png")) {
       assertDrawn(dir.resolve(png));
     }
+  }
+
+  @Test
+  void cartpoleMlpRunWithARestartAndAManualRollbackHasNoRouterCharts() throws Exception {
+    Path dir = lookDir("cartpole");
+    Random rng = new Random(11);
+    List<EpisodeRecord> episodes = new ArrayList<>();
+    // Attempt 1 plays 1..430 and crashes; attempt 2 restarts from the checkpoint of 400 and
+    // plays to 560; a manual rollback to 500 has attempt 3 play 501..600.
+    long[][] attempts = {{1, 430}, {401, 560}, {501, 600}};
+    for (int a = 0; a < attempts.length; a++) {
+      for (long e = attempts[a][0]; e <= attempts[a][1]; e++) {
+        double score = Math.min(500, Math.max(8, 10 + e * 0.8 + rng.nextGaussian() * 60));
+        episodes.add(
+            new EpisodeRecord(
+                e,
+                Math.rint(score),
+                1.0,
+                (int) Math.rint(score),
+                e <= 200 ? "warmup" : "train",
+                a + 1,
+                e * 150,
+                "t",
+                null,
+                null,
+                null));
+      }
+    }
+    TrainingRunStatus status = new TrainingRunStatus();
+    status.state = RunState.SUCCEEDED;
+    status.episode = 600L;
+    status.restarts = 1;
+    HistoryEntry manual = new HistoryEntry();
+    manual.type = HistoryType.MANUAL_ROLLBACK;
+    manual.time = "2026-11-23T04:00:00Z";
+    manual.episode = 560L;
+    manual.to = "ep-000000500-a0002";
+    manual.reason =
+        "spec.rollback.nonce changed to \"2\": rolled back to checkpoint ep-000000500-a0002"
+            + " (episode 500, phase train)";
+    status.history.add(manual);
+
+    ReportWriter.write(new ReportInput("local", "cartpole-quickstart", status, episodes), dir);
+
+    String text = Files.readString(dir.resolve("report.md"));
+    assertThat(text)
+        .contains("- Episodes: 690 recorded over 3 attempts")
+        .contains("90 episodes were played again")
+        .contains("| warmup | 200 (1–200) |")
+        .contains("| train | 400 (201–600) |")
+        .contains("trailing mean over 30 episodes")
+        .contains("| 2026-11-23T04:00:00Z | 560 | manual | `ep-000000500-a0002` |")
+        .contains("no alpha entropy and expert usage charts")
+        .doesNotContain("alpha-entropy.png")
+        .doesNotContain("expert-usage.png");
+    assertThat(ReportWriter.markerLabel(manual)).isEqualTo("manual rollback → ep 500 a2");
+    assertThat(dir.resolve("alpha-entropy.png")).doesNotExist();
+    assertThat(dir.resolve("expert-usage.png")).doesNotExist();
+    assertDrawn(dir.resolve("score.png"));
+    assertDrawn(dir.resolve("score-distribution.png"));
+  }
+
+  @Test
+  void rollbackReasonsAreShortenedToTheirFirstClause() {
+    assertThat(ReportWriter.shortReason(null)).isEmpty();
+    assertThat(ReportWriter.shortReason("alpha entropy collapsed to 0.12 (below 0.3) at episode 9"))
+        .isEqualTo("alpha entropy collapsed to 0.12");
+    assertThat(
+            ReportWriter.shortReason(
+                "the trainer reported 3 non-finite values in a row and nothing else to say"))
+        .hasSize(40)
+        .endsWith("…");
   }
 
   @Test
