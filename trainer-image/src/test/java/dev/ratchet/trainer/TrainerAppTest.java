@@ -13,9 +13,13 @@ import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.api.v1alpha1.TemperatureSpec;
 import dev.ratchet.trainer.checkpoint.EmbeddedS3;
+import dev.ratchet.trainer.rl.PolicySettings;
 import dev.ratchet.trainer.rl.Settings;
 import dev.ratchet.trainer.storage.MinioObjectStore;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +66,8 @@ class TrainerAppTest {
       String run, int attempt, long until, long phaseEnd, String resumeFrom, String endpoint) {
     var env = Settings.cartPole(4, 11);
     env.name = EnvironmentName.CARTPOLE;
-    return config(run, attempt, until, phaseEnd, resumeFrom, endpoint, env);
+    return config(
+        run, attempt, until, phaseEnd, resumeFrom, endpoint, env, Settings.mlp64(), null, null);
   }
 
   private TrainerConfig config(
@@ -72,7 +77,10 @@ class TrainerAppTest {
       long phaseEnd,
       String resumeFrom,
       String endpoint,
-      EnvironmentSpec env) {
+      EnvironmentSpec env,
+      ModelSpec model,
+      Routing routing,
+      TemperatureSpec temperature) {
     PpoSpec ppo = Settings.cleanRlPpo();
     ppo.rolloutSteps = 32;
     ppo.epochs = 2;
@@ -88,10 +96,10 @@ class TrainerAppTest {
         until,
         resumeFrom,
         env,
-        Settings.mlp64(),
+        model,
         ppo,
-        null,
-        null,
+        routing,
+        temperature,
         null,
         new TrainerConfig.CheckpointPolicy(20, RunMetric.SCORE_MEAN, 10),
         new TrainerConfig.StorageLocation(endpoint, BUCKET, "runs", "us-east-1"),
@@ -235,32 +243,64 @@ class TrainerAppTest {
     assertThat(b.files().subList(0, 2)).isEqualTo(a.files().subList(0, 2));
   }
 
+  /** A world and the policy its runs use, with the phase's routing for a router. */
+  private record ResumeCase(
+      String name, EnvironmentName env, ModelSpec model, Routing routing, TemperatureSpec t) {}
+
   @Test
-  void dungeonAndInterceptTrainAndResumeExactlyThroughTheTrainer() throws Exception {
-    for (EnvironmentName name :
-        new EnvironmentName[] {EnvironmentName.DUNGEON, EnvironmentName.INTERCEPT}) {
+  void moeInBothRoutingModesAndLstmTrainAndResumeExactlyThroughTheTrainer() throws Exception {
+    TemperatureSpec annealed = new TemperatureSpec();
+    annealed.from = 1.0;
+    annealed.to = 0.2;
+    // The runs these worlds exist for: the router's schedule and the LSTM's state resume too.
+    for (ResumeCase c :
+        new ResumeCase[] {
+          new ResumeCase(
+              "dungeon-softmax",
+              EnvironmentName.DUNGEON,
+              PolicySettings.moe64(),
+              Routing.SOFTMAX,
+              null),
+          new ResumeCase(
+              "dungeon-sparsemax",
+              EnvironmentName.DUNGEON,
+              PolicySettings.moe64(),
+              Routing.SPARSEMAX,
+              annealed),
+          new ResumeCase(
+              "intercept-lstm", EnvironmentName.INTERCEPT, PolicySettings.lstm64(), null, null)
+        }) {
       EnvironmentSpec env = new EnvironmentSpec();
-      env.name = name;
+      env.name = c.env();
       env.numEnvs = 4;
       env.maxStepsPerEpisode = 40;
       env.seed = 5;
-      String full = "full-" + name.name().toLowerCase();
-      String half = "half-" + name.name().toLowerCase();
-      assertThat(run(config(full, 1, 40, 40, null, s3.endpoint(), env), a -> {}).code()).isZero();
-      assertThat(run(config(half, 1, 20, 40, null, s3.endpoint(), env), a -> {}).code()).isZero();
+      String full = "full-" + c.name();
+      String half = "half-" + c.name();
+      String endpoint = s3.endpoint();
+      Routing routing = c.routing();
+      assertThat(
+              run(config(full, 1, 40, 40, null, endpoint, env, c.model(), routing, c.t()), a -> {})
+                  .code())
+          .isZero();
+      assertThat(
+              run(config(half, 1, 20, 40, null, endpoint, env, c.model(), routing, c.t()), a -> {})
+                  .code())
+          .isZero();
       long halfEpisodes = records(half, 1).lines().count();
       CheckpointManifest mid = manifest(half, halfEpisodes, 1);
       String midUri =
           StorageLayout.uri(BUCKET, StorageLayout.checkpointFolder("runs", "ns", half, mid.id()));
-      Result r = run(config(half, 2, 40, 40, midUri, s3.endpoint(), env), a -> {});
+      Result r =
+          run(config(half, 2, 40, 40, midUri, endpoint, env, c.model(), routing, c.t()), a -> {});
       assertThat(r.code()).as(r.err()).isZero();
       String fullRecords = records(full, 1);
       CheckpointManifest a = manifest(full, fullRecords.lines().count(), 1);
       CheckpointManifest b = manifest(half, fullRecords.lines().count(), 2);
       assertThat(b.envSteps()).isEqualTo(a.envSteps());
-      // The environments' state (levels, monsters, engagements, Kalman tracks) resumed exactly:
-      // otherwise the trained parameters would differ.
-      assertThat(b.files().subList(0, 2)).as(name.name()).isEqualTo(a.files().subList(0, 2));
+      // The environments' state (levels, monsters, engagements, Kalman tracks), the LSTM's per-env
+      // state and the router's temperature resumed exactly: otherwise the parameters would differ.
+      assertThat(b.files().subList(0, 2)).as(c.name()).isEqualTo(a.files().subList(0, 2));
     }
   }
 

@@ -5,15 +5,24 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import dev.ratchet.trainer.rl.Rng;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Recurrent actor-critic: a tanh MLP encoder, one LSTM cell of width H, then the policy and value
- * heads. The state (h, c) of each env is 2H floats, reset to zero when its episode ends; training
- * replays whole env sequences from their stored initial state (truncated BPTT over the rollout).
+ * Recurrent actor-critic: per tower a tanh MLP encoder and one LSTM layer of width H, then the
+ * policy head on the actor's output and the value head on the critic's. The actor and the critic
+ * are separate towers unless the model asks for a shared network: a shared recurrent trunk learns
+ * mostly to predict returns when they run to the hundreds, since the value loss's gradient dwarfs
+ * the policy's (intercept did not learn that way). The state of each env is (h, c) per tower, 2H
+ * floats each, reset to zero when its episode ends; training replays whole env sequences from their
+ * stored initial state (truncated BPTT over the rollout).
+ *
+ * <p>The recurrence runs in PyTorch's fused LSTM kernel, in training once per tower over every
+ * stretch of the minibatch's sequences between episode resets at once: a step-by-step loop of
+ * elementwise ops cost a dozen engine calls per time step and made the LSTM ten times slower than
+ * the MLP.
  */
 public final class LstmPolicy implements Policy {
 
@@ -21,28 +30,34 @@ public final class LstmPolicy implements Policy {
   private final int actions;
   private final int depth;
   private final int width;
+  private final int towers;
   private final ParameterSet params;
-  private final int cell;
   private final int heads;
 
-  public LstmPolicy(int obsDim, int actions, List<Integer> hidden, int lstmHidden, Rng initRng) {
+  public LstmPolicy(
+      int obsDim, int actions, List<Integer> hidden, int lstmHidden, boolean shared, Rng initRng) {
     this.obsDim = obsDim;
     this.actions = actions;
     this.depth = hidden.size();
     this.width = lstmHidden;
+    this.towers = shared ? 1 : 2;
     ParameterPlan plan = new ParameterPlan();
-    int in = obsDim;
-    for (int l = 0; l < depth; l++) {
-      plan.linear("encoder." + l, in, hidden.get(l), Math.sqrt(2));
-      in = hidden.get(l);
+    for (String tower : shared ? List.of("trunk") : List.of("actor", "critic")) {
+      int in = obsDim;
+      for (int l = 0; l < depth; l++) {
+        plan.linear(tower + ".encoder." + l, in, hidden.get(l), Math.sqrt(2));
+        in = hidden.get(l);
+      }
+      // PyTorch's layout: weights (4H, in) and (4H, H), gates in the order input, forget, cell,
+      // output.
+      plan.matrix(tower + ".lstm.weight_ih", 4 * width, in, 1.0);
+      plan.matrix(tower + ".lstm.weight_hh", 4 * width, width, 1.0);
+      float[] bias = new float[4 * width];
+      // Forget-gate bias 1: the cell keeps its memory at first (Jozefowicz et al., 2015).
+      Arrays.fill(bias, width, 2 * width, 1f);
+      plan.vector(tower + ".lstm.bias_ih", bias);
+      plan.vector(tower + ".lstm.bias_hh", new float[4 * width]);
     }
-    // Gates in the order input, forget, cell, output, as PyTorch lays them out.
-    cell = plan.matrix("lstm.ih.weight", in, 4 * width, 1.0);
-    plan.matrix("lstm.hh.weight", width, 4 * width, 1.0);
-    float[] bias = new float[4 * width];
-    // Forget-gate bias 1: the cell keeps its memory at first (Jozefowicz et al., 2015).
-    java.util.Arrays.fill(bias, width, 2 * width, 1f);
-    plan.vector("lstm.bias", bias);
     heads = plan.linear("pi", width, actions, 0.01);
     plan.linear("v", width, 1, 1.0);
     params = plan.build(initRng);
@@ -65,22 +80,30 @@ public final class LstmPolicy implements Policy {
 
   @Override
   public int stateSize() {
-    return 2 * width;
+    return towers * 2 * width;
   }
 
   @Override
   public NDArray step(NDArray[] p, NDArray obs, NDArray state) {
-    NDArray gatesIn = encode(p, obs).matMul(p[cell]).add(p[cell + 2]);
-    NDArray h = state.get(":, 0:" + width);
-    NDArray c = state.get(":, " + width + ":");
-    NDArray[] next = cellStep(p, gatesIn, h, c);
-    return NDArrays.concat(
-        new NDList(
-            next[0].matMul(p[heads]).add(p[heads + 1]),
-            next[0].matMul(p[heads + 2]).add(p[heads + 3]),
-            next[0],
-            next[1]),
-        1);
+    long n = obs.getShape().get(0);
+    NDList parts = new NDList();
+    NDArray[] outputs = new NDArray[towers];
+    for (int k = 0; k < towers; k++) {
+      int offset = 2 * width * k;
+      NDArray x = encode(p, k, obs).reshape(1, n, -1);
+      NDArray h = state.get(":, " + offset + ":" + (offset + width)).reshape(1, n, width);
+      NDArray c =
+          state.get(":, " + (offset + width) + ":" + (offset + 2 * width)).reshape(1, n, width);
+      NDList out = run(p, k, x, h, c);
+      outputs[k] = out.get(1).reshape(n, width);
+      parts.add(outputs[k]);
+      parts.add(out.get(2).reshape(n, width));
+    }
+    NDArray actor = outputs[0];
+    NDArray critic = outputs[towers - 1];
+    NDList all = new NDList(actor.matMul(p[heads]).add(p[heads + 1]), value(p, critic));
+    all.addAll(parts);
+    return NDArrays.concat(all, 1);
   }
 
   @Override
@@ -89,44 +112,140 @@ public final class LstmPolicy implements Policy {
       throw new IllegalArgumentException("a recurrent policy trains on sequences");
     }
     NDManager m = obs.getManager();
-    int n = seq.count();
-    NDArray gatesIn =
-        encode(p, obs).matMul(p[cell]).add(p[cell + 2]).reshape(seq.steps(), n, 4L * width);
-    NDArray keep = m.create(seq.keep(), new Shape(seq.steps(), n, 1));
-    NDArray state = m.create(seq.initialState(), new Shape(n, 2L * width));
-    NDArray h = state.get(":, 0:" + width);
-    NDArray c = state.get(":, " + width + ":");
-    List<NDArray> outputs = new ArrayList<>(seq.steps());
-    for (int t = 0; t < seq.steps(); t++) {
-      NDArray k = keep.get(t);
-      NDArray[] next = cellStep(p, gatesIn.get(t), h.mul(k), c.mul(k));
-      h = next[0];
-      c = next[1];
-      outputs.add(h);
+    Stretches stretches = Stretches.of(seq);
+    int count = stretches.count();
+    NDArray in = m.create(stretches.inputRows());
+    NDArray back = m.create(stretches.outputRows());
+    NDArray[] outputs = new NDArray[towers];
+    for (int k = 0; k < towers; k++) {
+      // All stretches side by side, padded at their ends: one kernel call per tower.
+      NDArray x = encode(p, k, obs).get(in).reshape(stretches.length(), count, -1);
+      Shape state = new Shape(1, count, width);
+      NDArray h = m.create(stretches.initial(seq, 2 * width * k, width), state);
+      NDArray c = m.create(stretches.initial(seq, 2 * width * k + width, width), state);
+      NDArray all = run(p, k, x, h, c).get(0).reshape((long) stretches.length() * count, width);
+      outputs[k] = all.get(back);
     }
-    NDArray hs = NDArrays.concat(new NDList(outputs), 0);
-    NDArray logits = hs.matMul(p[heads]).add(p[heads + 1]);
-    NDArray value = hs.matMul(p[heads + 2]).add(p[heads + 3]).squeeze(1);
+    NDArray logits = outputs[0].matMul(p[heads]).add(p[heads + 1]);
+    NDArray value = value(p, outputs[towers - 1]).squeeze(1);
     return new Evaluation(logits, value, null, null);
   }
 
-  private NDArray encode(NDArray[] p, NDArray obs) {
+  /**
+   * The stretches of a minibatch's sequences between episode resets, laid side by side for one LSTM
+   * call: {@code length} time steps × {@code count} stretches, shorter ones padded at the end (the
+   * LSTM is causal, so padding after a stretch never changes its outputs).
+   *
+   * @param env the sequence each stretch belongs to
+   * @param start its first time step
+   * @param size its number of steps
+   */
+  private record Stretches(
+      int steps, int sequences, int[] env, int[] start, int[] size, int length) {
+
+    static Stretches of(Sequences seq) {
+      int n = seq.count();
+      List<int[]> found = new ArrayList<>();
+      int longest = 0;
+      for (int j = 0; j < n; j++) {
+        int from = 0;
+        for (int t = 1; t <= seq.steps(); t++) {
+          if (t == seq.steps() || seq.keep()[t * n + j] == 0f) {
+            found.add(new int[] {j, from, t - from});
+            longest = Math.max(longest, t - from);
+            from = t;
+          }
+        }
+      }
+      int[] env = new int[found.size()];
+      int[] start = new int[found.size()];
+      int[] size = new int[found.size()];
+      for (int s = 0; s < found.size(); s++) {
+        env[s] = found.get(s)[0];
+        start[s] = found.get(s)[1];
+        size[s] = found.get(s)[2];
+      }
+      return new Stretches(seq.steps(), n, env, start, size, longest);
+    }
+
+    int count() {
+      return env.length;
+    }
+
+    /** For each padded slot (l, s), l-major, the t-major sample it reads (padding reads 0). */
+    long[] inputRows() {
+      long[] rows = new long[length * count()];
+      for (int s = 0; s < count(); s++) {
+        for (int l = 0; l < size[s]; l++) {
+          rows[l * count() + s] = (long) (start[s] + l) * sequences + env[s];
+        }
+      }
+      return rows;
+    }
+
+    /** For each t-major sample, the padded slot that holds its output. */
+    long[] outputRows() {
+      long[] rows = new long[steps * sequences];
+      for (int s = 0; s < count(); s++) {
+        for (int l = 0; l < size[s]; l++) {
+          rows[(start[s] + l) * sequences + env[s]] = (long) l * count() + s;
+        }
+      }
+      return rows;
+    }
+
+    /**
+     * Each stretch's starting values of {@code floats} state floats from {@code offset}: the stored
+     * initial state for a sequence's first stretch, zero after a reset.
+     */
+    float[] initial(Sequences seq, int offset, int floats) {
+      int stateSize = seq.initialState().length / sequences;
+      float[] out = new float[count() * floats];
+      for (int s = 0; s < count(); s++) {
+        if (start[s] == 0) {
+          System.arraycopy(
+              seq.initialState(), env[s] * stateSize + offset, out, s * floats, floats);
+        }
+      }
+      return out;
+    }
+  }
+
+  private NDArray value(NDArray[] p, NDArray critic) {
+    return critic.matMul(p[heads + 2]).add(p[heads + 3]);
+  }
+
+  /** Index of tower {@code k}'s first parameter. */
+  private int tower(int k) {
+    return k * (2 * depth + 4);
+  }
+
+  private NDArray encode(NDArray[] p, int k, NDArray obs) {
+    int base = tower(k);
     NDArray x = obs;
     for (int l = 0; l < depth; l++) {
-      x = x.matMul(p[2 * l]).add(p[2 * l + 1]).tanh();
+      x = x.matMul(p[base + 2 * l]).add(p[base + 2 * l + 1]).tanh();
     }
     return x;
   }
 
-  /** One LSTM step from precomputed input gates; returns the next h and c. */
-  private NDArray[] cellStep(NDArray[] p, NDArray gatesIn, NDArray h, NDArray c) {
-    NDList g = gatesIn.add(h.matMul(p[cell + 1])).split(4, 1);
-    NDArray i = Activation.sigmoid(g.get(0));
-    NDArray f = Activation.sigmoid(g.get(1));
-    NDArray cand = g.get(2).tanh();
-    NDArray o = Activation.sigmoid(g.get(3));
-    NDArray cNext = f.mul(c).add(i.mul(cand));
-    NDArray hNext = o.mul(cNext.tanh());
-    return new NDArray[] {hNext, cNext};
+  /**
+   * Tower {@code k}'s LSTM over {@code input} (T × N × in) from (h, c), each 1 × N × H: returns
+   * (outputs, h_T, c_T).
+   */
+  private NDList run(NDArray[] p, int k, NDArray input, NDArray h, NDArray c) {
+    int w = tower(k) + 2 * depth;
+    return input
+        .getNDArrayInternal()
+        .lstm(
+            input,
+            new NDList(h, c),
+            new NDList(p[w], p[w + 1], p[w + 2], p[w + 3]),
+            true,
+            1,
+            0.0,
+            false,
+            false,
+            false);
   }
 }

@@ -13,7 +13,13 @@ public final class Policies {
     return switch (model.architecture) {
       case MLP -> new MlpPolicy(obsDim, actions, model.hiddenSizes, model.sharedNetwork, initRng);
       case LSTM ->
-          new LstmPolicy(obsDim, actions, model.hiddenSizes, model.lstmHiddenSize, initRng);
+          new LstmPolicy(
+              obsDim,
+              actions,
+              model.hiddenSizes,
+              model.lstmHiddenSize,
+              model.sharedNetwork,
+              initRng);
       case MOE ->
           new MoePolicy(
               obsDim,

@@ -126,7 +126,7 @@ class PolicyEnvironmentsBenchmark {
             Settings.interceptPpo(),
             PolicySettings.lstm64(),
             1,
-            60_000,
+            150_000,
             200);
     double success = r.fraction(s -> s > 0);
     System.out.printf(

@@ -10,7 +10,10 @@ import dev.ratchet.trainer.env.intercept.InterceptOptions;
 import dev.ratchet.trainer.env.intercept.VecIntercept;
 import org.junit.jupiter.api.Test;
 
-/** The MLP policy learns each new environment within a CI budget, clearly beating random. */
+/**
+ * The MLP policy learns each new environment within a CI budget, clearly beating random, and the
+ * LSTM policy learns to intercept from the radar track.
+ */
 class PpoEnvironmentsTest {
 
   @Test
@@ -72,6 +75,37 @@ class PpoEnvironmentsTest {
         r.stepsPerSecond(),
         r.seconds(),
         100 * r.envShare());
+    assertThat(success).isGreaterThan(randomEnv.successRate() + 0.3);
+    assertThat(r.meanScore()).isGreaterThan(random + 600);
+  }
+
+  @Test
+  void lstmLearnsToInterceptFarAboveRandom() {
+    InterceptOptions options = InterceptOptions.defaults();
+    VecIntercept randomEnv = new VecIntercept(8, 500, 1, options);
+    double random =
+        PolicyEvaluation.run(randomEnv, new UniformRandomPolicy(10, 1), 1000).meanScore();
+    EnvRun.Result r =
+        EnvRun.train(
+            new VecIntercept(8, 500, 1, options),
+            Settings.interceptPpo(),
+            PolicySettings.lstm64(),
+            1,
+            150_000,
+            200);
+    double success = r.fraction(s -> s > 0);
+    System.out.printf(
+        "intercept lstm: random %.0f (success %.1f%%), PPO after %d steps %.0f (success %.1f%%)"
+            + " over %d episodes (%.0f steps/s, %.1f s)%n",
+        random,
+        100 * randomEnv.successRate(),
+        r.envSteps(),
+        r.meanScore(),
+        100 * success,
+        r.scores().size(),
+        r.stepsPerSecond(),
+        r.seconds());
+    // Measured 97 % hits (mean 1220) against random's 19 % (−626); after 100k steps it was at 46 %.
     assertThat(success).isGreaterThan(randomEnv.successRate() + 0.3);
     assertThat(r.meanScore()).isGreaterThan(random + 600);
   }
