@@ -12,8 +12,14 @@ import java.util.List;
 /**
  * Mixture-of-experts actor-critic: a tanh encoder feeds a router (logits / temperature → softmax or
  * sparsemax → weights α over E experts) and E tanh MLP experts; the α-weighted mixture of the
- * expert outputs feeds the policy and value heads. The experts' layers are stacked into single
- * tensors so each layer of all experts is one batched matmul.
+ * expert outputs feeds the policy head, and the value head too when the model asks for a shared
+ * network — otherwise the critic is its own tanh MLP, as for the other architectures (a critic on
+ * the mixture pulls the experts towards predicting returns: the dungeon scored about 70 that way
+ * against 115 for the separate MLP). The router learns only from the policy and its auxiliary
+ * losses: with a shared critic its weights are detached on the value path, since the value loss's
+ * gradient, hundreds of times the policy's, specialized the router (α-entropy 0.79 under softmax
+ * with the entropy maximized, 1.37 detached). The experts' layers are stacked into single tensors
+ * so each layer of all experts is one batched matmul.
  */
 public final class MoePolicy implements Policy {
 
@@ -30,6 +36,7 @@ public final class MoePolicy implements Policy {
   private final int router;
   private final int firstExpert;
   private final int heads;
+  private final int critic;
   private RouterSettings settings = RouterSettings.plain(Routing.SOFTMAX, 1.0);
 
   /**
@@ -44,6 +51,7 @@ public final class MoePolicy implements Policy {
       int experts,
       double expertGain,
       double routerGain,
+      boolean shared,
       Rng initRng) {
     if (experts < 2) {
       throw new IllegalArgumentException("a mixture needs at least 2 experts, got " + experts);
@@ -64,8 +72,21 @@ public final class MoePolicy implements Policy {
       in = hidden.get(l);
     }
     firstExpert = first;
+    int valueIn = in;
+    if (shared) {
+      critic = -1;
+    } else {
+      int criticIn = obsDim;
+      critic = plan.linear("critic.0", criticIn, hidden.get(0), Math.sqrt(2));
+      criticIn = hidden.get(0);
+      for (int l = 1; l < depth; l++) {
+        plan.linear("critic." + l, criticIn, hidden.get(l), Math.sqrt(2));
+        criticIn = hidden.get(l);
+      }
+      valueIn = criticIn;
+    }
     heads = plan.linear("pi", in, actions, 0.01);
-    plan.linear("v", in, 1, 1.0);
+    plan.linear("v", valueIn, 1, 1.0);
     params = plan.build(initRng);
   }
 
@@ -154,9 +175,19 @@ public final class MoePolicy implements Policy {
     for (int l = 0; l < depth; l++) {
       h = h.matMul(p[firstExpert + 2 * l]).add(p[firstExpert + 2 * l + 1]).tanh();
     }
-    NDArray mixed = h.mul(alpha.transpose().expandDims(2)).sum(new int[] {0});
+    NDArray weights = alpha.transpose().expandDims(2);
+    NDArray mixed = h.mul(weights).sum(new int[] {0});
     NDArray logits = mixed.matMul(p[heads]).add(p[heads + 1]);
-    NDArray value = mixed.matMul(p[heads + 2]).add(p[heads + 3]);
+    NDArray features;
+    if (critic < 0) {
+      features = h.mul(weights.stopGradient()).sum(new int[] {0});
+    } else {
+      features = obs;
+      for (int l = 0; l < depth; l++) {
+        features = features.matMul(p[critic + 2 * l]).add(p[critic + 2 * l + 1]).tanh();
+      }
+    }
+    NDArray value = features.matMul(p[heads + 2]).add(p[heads + 3]);
     return new Forward(scaled, alpha, h, logits, value);
   }
 

@@ -28,6 +28,7 @@ public final class Policies {
               model.experts,
               model.expertInitGain,
               model.routerInitGain,
+              model.sharedNetwork,
               initRng);
     };
   }
