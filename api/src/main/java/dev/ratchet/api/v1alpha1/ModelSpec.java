@@ -24,7 +24,9 @@ public class ModelSpec {
   public List<Integer> hiddenSizes = new ArrayList<>(List.of(256, 256));
 
   @Default("false")
-  @JsonPropertyDescription("Share the hidden layers between actor and critic (mlp only).")
+  @JsonPropertyDescription(
+      "Share the hidden layers between actor and critic: one trunk (mlp), one LSTM (lstm), the"
+          + " critic on the expert mixture (moe). Separate by default.")
   public boolean sharedNetwork = false;
 
   @Default("128")
