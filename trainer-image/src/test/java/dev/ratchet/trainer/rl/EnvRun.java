@@ -26,8 +26,10 @@ public final class EnvRun {
    * @param envSteps training steps taken
    * @param seconds wall time of the training, end to end
    * @param envSeconds of which stepping and observing the environment
+   * @param episodes training episodes finished
    */
-  public record Result(List<Double> scores, long envSteps, double seconds, double envSeconds) {
+  public record Result(
+      List<Double> scores, long envSteps, double seconds, double envSeconds, long episodes) {
 
     public double meanScore() {
       return scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -40,6 +42,10 @@ public final class EnvRun {
 
     public double stepsPerSecond() {
       return envSteps / seconds;
+    }
+
+    public double episodesPerMinute() {
+      return episodes / seconds * 60;
     }
 
     /** Share of the training time spent in the environment. */
@@ -65,13 +71,14 @@ public final class EnvRun {
       double seconds = (System.nanoTime() - t0) / 1e9;
       double envSeconds = timed.nanos / 1e9;
       long trained = agent.envSteps();
+      long episodes = agent.episodes();
       List<Double> scores = new ArrayList<>();
       while (scores.size() < evalEpisodes) {
         for (VecEnv.Episode e : agent.collect(ppo)) {
           scores.add(e.score());
         }
       }
-      return new Result(scores, trained, seconds, envSeconds);
+      return new Result(scores, trained, seconds, envSeconds, episodes);
     }
   }
 
