@@ -108,8 +108,10 @@ public final class LocalPlatform {
       if (requested != null) {
         spec.rollback = requested;
       }
-      CheckpointStore.Listing listing = store.list();
+      // The trainer before the storage: a trainer seen exited has committed everything it will
+      // (it awaits its last upload before exiting), so the listing holds its final checkpoint.
       TrainerObservation observed = trainer == null ? null : trainer.observe();
+      CheckpointStore.Listing listing = store.list();
       ProgressReport report =
           trainer != null && trainer.alive()
               ? progress.read("127.0.0.1", trainer.port()).orElse(null)
@@ -132,7 +134,11 @@ public final class LocalPlatform {
       metrics.status(spec, status);
       printer.progress(status, report, Instant.now(clock));
       boolean trainerAlive = trainer != null && trainer.alive();
+      // A trainer that exited only while this decision was carried out (a stop waits for it) may
+      // have committed a last checkpoint after the listing: one more turn records it.
+      boolean goneWhenObserved = observed == null || !observed.active();
       if (!trainerAlive
+          && goneWhenObserved
           && (status.state.isFinal() || (stopping && status.state == RunState.SUSPENDED))) {
         return status;
       }
