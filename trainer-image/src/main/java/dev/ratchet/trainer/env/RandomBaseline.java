@@ -1,5 +1,7 @@
 package dev.ratchet.trainer.env;
 
+import dev.ratchet.trainer.env.dungeon.DungeonOptions;
+import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.rl.Rng;
 
 /** The score of a uniformly random policy, the floor any learning must clear. */
@@ -24,5 +26,15 @@ public final class RandomBaseline {
       total += length;
     }
     return total / episodes;
+  }
+
+  /**
+   * Mean score of {@code episodes} dungeon games of at most {@code maxSteps} steps, played 16 at a
+   * time under uniformly random actions.
+   */
+  public static double dungeon(DungeonOptions options, int maxSteps, int episodes, long seed) {
+    VecDungeon envs = new VecDungeon(16, maxSteps, seed, options);
+    return PolicyEvaluation.run(envs, new UniformRandomPolicy(envs.actions(), seed), episodes)
+        .meanScore();
   }
 }

@@ -43,11 +43,8 @@ public final class LstmPolicy implements Policy {
     this.towers = shared ? 1 : 2;
     ParameterPlan plan = new ParameterPlan();
     for (String tower : shared ? List.of("trunk") : List.of("actor", "critic")) {
-      int in = obsDim;
-      for (int l = 0; l < depth; l++) {
-        plan.linear(tower + ".encoder." + l, in, hidden.get(l), Math.sqrt(2));
-        in = hidden.get(l);
-      }
+      plan.tanhLayers(tower + ".encoder", obsDim, hidden);
+      int in = hidden.get(depth - 1);
       // PyTorch's layout: weights (4H, in) and (4H, H), gates in the order input, forget, cell,
       // output.
       plan.matrix(tower + ".lstm.weight_ih", 4 * width, in, 1.0);
@@ -221,12 +218,7 @@ public final class LstmPolicy implements Policy {
   }
 
   private NDArray encode(NDArray[] p, int k, NDArray obs) {
-    int base = tower(k);
-    NDArray x = obs;
-    for (int l = 0; l < depth; l++) {
-      x = x.matMul(p[base + 2 * l]).add(p[base + 2 * l + 1]).tanh();
-    }
-    return x;
+    return TanhLayers.apply(p, tower(k), depth, obs);
   }
 
   /**

@@ -103,21 +103,13 @@ public final class MlpPolicy implements Policy {
     NDArray value;
     int head = shared ? 2 * depth : 4 * depth;
     if (shared) {
-      NDArray h = tower(p, 0, obs);
+      NDArray h = TanhLayers.apply(p, 0, depth, obs);
       logits = h.matMul(p[head]).add(p[head + 1]);
       value = h.matMul(p[head + 2]).add(p[head + 3]);
     } else {
-      logits = tower(p, 0, obs).matMul(p[head]).add(p[head + 1]);
-      value = tower(p, 2 * depth, obs).matMul(p[head + 2]).add(p[head + 3]);
+      logits = TanhLayers.apply(p, 0, depth, obs).matMul(p[head]).add(p[head + 1]);
+      value = TanhLayers.apply(p, 2 * depth, depth, obs).matMul(p[head + 2]).add(p[head + 3]);
     }
     return new NDArray[] {logits, value};
-  }
-
-  private NDArray tower(NDArray[] p, int first, NDArray x) {
-    NDArray h = x;
-    for (int l = 0; l < depth; l++) {
-      h = h.matMul(p[first + 2 * l]).add(p[first + 2 * l + 1]).tanh();
-    }
-    return h;
   }
 }

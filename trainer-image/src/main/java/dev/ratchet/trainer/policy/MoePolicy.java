@@ -76,14 +76,8 @@ public final class MoePolicy implements Policy {
     if (shared) {
       critic = -1;
     } else {
-      int criticIn = obsDim;
-      critic = plan.linear("critic.0", criticIn, hidden.get(0), Math.sqrt(2));
-      criticIn = hidden.get(0);
-      for (int l = 1; l < depth; l++) {
-        plan.linear("critic." + l, criticIn, hidden.get(l), Math.sqrt(2));
-        criticIn = hidden.get(l);
-      }
-      valueIn = criticIn;
+      critic = plan.tanhLayers("critic", obsDim, hidden);
+      valueIn = hidden.get(depth - 1);
     }
     heads = plan.linear("pi", in, actions, 0.01);
     plan.linear("v", valueIn, 1, 1.0);
@@ -171,10 +165,7 @@ public final class MoePolicy implements Policy {
     NDArray alpha =
         settings.routing() == Routing.SPARSEMAX ? Sparsemax.apply(scaled) : scaled.softmax(1);
     // batch × in @ E × in × out broadcasts to E × batch × out: all experts in one matmul.
-    NDArray h = x;
-    for (int l = 0; l < depth; l++) {
-      h = h.matMul(p[firstExpert + 2 * l]).add(p[firstExpert + 2 * l + 1]).tanh();
-    }
+    NDArray h = TanhLayers.apply(p, firstExpert, depth, x);
     NDArray weights = alpha.transpose().expandDims(2);
     NDArray mixed = h.mul(weights).sum(new int[] {0});
     NDArray logits = mixed.matMul(p[heads]).add(p[heads + 1]);
@@ -182,10 +173,7 @@ public final class MoePolicy implements Policy {
     if (critic < 0) {
       features = h.mul(weights.stopGradient()).sum(new int[] {0});
     } else {
-      features = obs;
-      for (int l = 0; l < depth; l++) {
-        features = features.matMul(p[critic + 2 * l]).add(p[critic + 2 * l + 1]).tanh();
-      }
+      features = TanhLayers.apply(p, critic, depth, obs);
     }
     NDArray value = features.matMul(p[heads + 2]).add(p[heads + 3]);
     return new Forward(scaled, alpha, h, logits, value);

@@ -23,6 +23,20 @@ final class ParameterPlan {
   }
 
   /**
+   * Tanh hidden layers {@code name.0}, {@code name.1}, … of the given widths from {@code in}, each
+   * with gain √2; returns the first weight index.
+   */
+  int tanhLayers(String name, int in, List<Integer> widths) {
+    int first = -1;
+    for (int l = 0; l < widths.size(); l++) {
+      int index = linear(name + "." + l, in, widths.get(l), Math.sqrt(2));
+      first = l == 0 ? index : first;
+      in = widths.get(l);
+    }
+    return first;
+  }
+
+  /**
    * {@code count} dense layers stacked for one batched matmul: weight (count, in, out), each slice
    * orthogonal on its own, and bias (count, 1, out); returns the weight index.
    */

@@ -6,8 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.Routing;
-import dev.ratchet.trainer.env.PolicyEvaluation;
-import dev.ratchet.trainer.env.UniformRandomPolicy;
+import dev.ratchet.trainer.env.RandomBaseline;
 import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.env.dungeon.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
@@ -31,10 +30,7 @@ class MoeDungeonTest {
   @Test
   void learnsAboveRandomWithEvenSoftmaxRoutingThenConcentratedSparsemax() {
     DungeonOptions options = DungeonOptions.defaults();
-    double random =
-        PolicyEvaluation.run(
-                new VecDungeon(16, 200, 1, options), new UniformRandomPolicy(10, 1), 1000)
-            .meanScore();
+    double random = RandomBaseline.dungeon(options, 200, 1000, 1);
     PpoSpec ppo = Settings.dungeonPpo();
     PhaseResult warmup;
     PhaseResult fineTune;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.trainer.env.PolicyEvaluation;
+import dev.ratchet.trainer.env.RandomBaseline;
 import dev.ratchet.trainer.env.UniformRandomPolicy;
 import dev.ratchet.trainer.env.dungeon.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
@@ -20,10 +21,7 @@ class PpoEnvironmentsTest {
   @Test
   void learnsTheDungeonWellAboveRandom() {
     DungeonOptions options = DungeonOptions.defaults();
-    double random =
-        PolicyEvaluation.run(
-                new VecDungeon(16, 200, 1, options), new UniformRandomPolicy(10, 1), 1000)
-            .meanScore();
+    double random = RandomBaseline.dungeon(options, 200, 1000, 1);
     EnvRun.Result r =
         EnvRun.train(
             new VecDungeon(16, 200, 1, options),
