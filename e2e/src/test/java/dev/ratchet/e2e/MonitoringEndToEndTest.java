@@ -45,8 +45,7 @@ class MonitoringEndToEndTest {
   private static final Path DASHBOARDS = ROOT.resolve("helm/ratchet/dashboards");
   private static final Path MOE_RUN =
       Path.of("src/test/resources/moe-phases.yaml").toAbsolutePath();
-  private static final Path DIVERGENCE_RUN =
-      ROOT.resolve("examples/intercept-divergence-demo.yaml");
+  private static final Path DIVERGENCE_RUN = ROOT.resolve("examples/cartpole-divergence-demo.yaml");
   private static final String NAMESPACE = "research";
   private static final Pattern BEST_BEFORE = Pattern.compile("the best (-?[0-9.]+) seen");
   private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)");
@@ -92,7 +91,7 @@ class MonitoringEndToEndTest {
       runLocally("moe", MOE_RUN, moePort, List.of(0));
       // Succeeded, or Failed once its automatic rollbacks are used up: both show the rollback.
       runLocally("divergence", DIVERGENCE_RUN, divergencePort, List.of(0, 1));
-      assertDemoRolledBackKeepingItsBest(work.resolve("divergence/intercept-divergence-demo"));
+      assertDemoRolledBackKeepingItsBest(work.resolve("divergence/cartpole-divergence-demo"));
       Thread.sleep(3_000); // the last scrapes and rule evaluations
 
       Instant end = Instant.now();
@@ -105,7 +104,7 @@ class MonitoringEndToEndTest {
       JsonNode fired =
           prometheus.queryRange(
               "ALERTS{alertname=\"RatchetRunDiverged\",alertstate=\"firing\","
-                  + "run=\"intercept-divergence-demo\"}",
+                  + "run=\"cartpole-divergence-demo\"}",
               start,
               end,
               Duration.ofSeconds(2));
@@ -126,7 +125,7 @@ class MonitoringEndToEndTest {
     List<String> runs =
         switch (q.kind()) {
           case PANEL -> List.of("moe-phases");
-          case ANNOTATION, VARIABLE -> List.of("moe-phases", "intercept-divergence-demo");
+          case ANNOTATION, VARIABLE -> List.of("moe-phases", "cartpole-divergence-demo");
         };
     if (q.kind() == DashboardQueries.Kind.VARIABLE) {
       Matcher m =
