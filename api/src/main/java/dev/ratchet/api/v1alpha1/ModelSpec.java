@@ -20,7 +20,8 @@ public class ModelSpec {
 
   @Default("[256,256]")
   @Size(min = 1, max = 8)
-  @JsonPropertyDescription("Widths of the hidden layers (of each expert for moe).")
+  @JsonPropertyDescription(
+      "Widths of the hidden layers (for moe, each expert is one layer of the last width).")
   public List<Integer> hiddenSizes = new ArrayList<>(List.of(256, 256));
 
   @Default("false")

@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mixture-of-experts actor-critic: a tanh encoder feeds a router (logits / temperature → softmax or
- * sparsemax → weights α over E experts) and E tanh MLP experts; the α-weighted mixture of the
- * expert outputs feeds the policy head, and the value head too when the model asks for a shared
- * network — otherwise the critic is its own tanh MLP, as for the other architectures (a critic on
- * the mixture pulls the experts towards predicting returns: the dungeon scored about 70 that way
- * against 115 for the separate MLP). The router learns only from the policy and its auxiliary
- * losses: with a shared critic its weights are detached on the value path, since the value loss's
- * gradient, hundreds of times the policy's, specialized the router (α-entropy 0.79 under softmax
- * with the entropy maximized, 1.37 detached). The experts' layers are stacked into single tensors
- * so each layer of all experts is one batched matmul.
+ * Mixture-of-experts actor-critic: the experts are the last hidden layer. A tanh encoder (the
+ * hidden layers but the last; none for a single width) feeds a router (logits / temperature →
+ * softmax or sparsemax → weights α over E experts) and E tanh experts of the last width; the
+ * α-weighted mixture of the expert outputs feeds the policy head. The actor is as deep as the MLP's
+ * at the same hidden sizes, with E copies of its last layer (whole-MLP experts behind an encoder
+ * cost 2.3× the MLP per env step, above the 2× goal). The value head reads the mixture when the
+ * model asks for a shared network — otherwise the critic is its own tanh MLP, as for the other
+ * architectures (a critic on the mixture pulls the experts towards predicting returns: the dungeon
+ * scored about 70 that way against 115 for the separate MLP). The router learns only from the
+ * policy and its auxiliary losses: with a shared critic its weights are detached on the value path,
+ * since the value loss's gradient, hundreds of times the policy's, specialized the router
+ * (α-entropy 0.79 under softmax with the entropy maximized, 1.37 detached). The experts are stacked
+ * into one tensor so all of them are one batched matmul.
  */
 public final class MoePolicy implements Policy {
 
@@ -31,17 +34,19 @@ public final class MoePolicy implements Policy {
   private final int obsDim;
   private final int actions;
   private final int experts;
-  private final int depth;
+  private final int encoderDepth;
+  private final int criticDepth;
   private final ParameterSet params;
   private final int router;
-  private final int firstExpert;
+  private final int expertLayer;
   private final int heads;
   private final int critic;
   private RouterSettings settings = RouterSettings.plain(Routing.SOFTMAX, 1.0);
 
   /**
-   * @param hidden widths of each expert's layers; the encoder has the first width
-   * @param expertGain orthogonal gain of the expert layers
+   * @param hidden widths of the hidden layers: the encoder has all but the last, each expert the
+   *     last
+   * @param expertGain orthogonal gain of the expert layer
    * @param routerGain orthogonal gain of the router layer (small: near-even routing at first)
    */
   public MoePolicy(
@@ -59,28 +64,19 @@ public final class MoePolicy implements Policy {
     this.obsDim = obsDim;
     this.actions = actions;
     this.experts = experts;
-    this.depth = hidden.size();
+    this.encoderDepth = hidden.size() - 1;
+    this.criticDepth = hidden.size();
     ParameterPlan plan = new ParameterPlan();
-    int width = hidden.get(0);
-    plan.linear("encoder", obsDim, width, Math.sqrt(2));
-    router = plan.linear("router", width, experts, routerGain);
-    int in = width;
-    int first = -1;
-    for (int l = 0; l < depth; l++) {
-      int index = plan.stacked("experts." + l, experts, in, hidden.get(l), expertGain);
-      first = l == 0 ? index : first;
-      in = hidden.get(l);
+    int encoded = encoderDepth == 0 ? obsDim : hidden.get(encoderDepth - 1);
+    if (encoderDepth > 0) {
+      plan.tanhLayers("encoder", obsDim, hidden.subList(0, encoderDepth));
     }
-    firstExpert = first;
-    int valueIn = in;
-    if (shared) {
-      critic = -1;
-    } else {
-      critic = plan.tanhLayers("critic", obsDim, hidden);
-      valueIn = hidden.get(depth - 1);
-    }
-    heads = plan.linear("pi", in, actions, 0.01);
-    plan.linear("v", valueIn, 1, 1.0);
+    router = plan.linear("router", encoded, experts, routerGain);
+    int width = hidden.get(encoderDepth);
+    expertLayer = plan.stacked("experts", experts, encoded, width, expertGain);
+    critic = shared ? -1 : plan.tanhLayers("critic", obsDim, hidden);
+    heads = plan.linear("pi", width, actions, 0.01);
+    plan.linear("v", width, 1, 1.0);
     params = plan.build(initRng);
   }
 
@@ -121,11 +117,14 @@ public final class MoePolicy implements Policy {
   @Override
   public Evaluation evaluate(NDArray[] p, NDArray obs, Sequences seq) {
     Forward f = forward(p, obs);
-    NDArray softmax = f.scaledLogits.softmax(1);
-    NDArray alphaEntropy = RouterTerms.entropy(f.alpha).mean();
-    NDArray routingEntropy = RouterTerms.entropy(f.alpha.mean(new int[] {0}));
-    NDArray balance = RouterTerms.loadBalance(f.alpha, softmax);
-    NDArray similarity = RouterTerms.similarity(f.expertOutputs);
+    // A term whose coefficient is 0 is still reported but computed off the graph: no backward.
+    NDArray alphaEntropy =
+        RouterTerms.entropy(graphIf(settings.alphaEntropyCoef(), f.alpha)).mean();
+    NDArray routingEntropy = RouterTerms.entropy(f.alpha.mean(new int[] {0}).stopGradient());
+    NDArray balance =
+        RouterTerms.loadBalance(
+            f.alpha, graphIf(settings.loadBalanceCoef(), f.scaledLogits).softmax(1));
+    NDArray similarity = RouterTerms.similarity(graphIf(settings.diversityCoef(), f.expertOutputs));
     double entropySign = settings.alphaEntropyGoal() == EntropyGoal.MAXIMIZE ? -1 : 1;
     NDArray aux =
         alphaEntropy
@@ -137,6 +136,10 @@ public final class MoePolicy implements Policy {
         NDArrays.stack(new NDList(alphaEntropy, routingEntropy, balance, similarity, aux));
     NDArray diagnostics = fixed.concat(usage, 0).stopGradient();
     return new Evaluation(f.logits, f.value.squeeze(1), aux, diagnostics);
+  }
+
+  private static NDArray graphIf(double coef, NDArray x) {
+    return coef == 0 ? x.stopGradient() : x;
   }
 
   @Override
@@ -160,12 +163,12 @@ public final class MoePolicy implements Policy {
   }
 
   private Forward forward(NDArray[] p, NDArray obs) {
-    NDArray x = obs.matMul(p[0]).add(p[1]).tanh();
+    NDArray x = TanhLayers.apply(p, 0, encoderDepth, obs);
     NDArray scaled = x.matMul(p[router]).add(p[router + 1]).div((float) settings.temperature());
     NDArray alpha =
         settings.routing() == Routing.SPARSEMAX ? Sparsemax.apply(scaled) : scaled.softmax(1);
     // batch × in @ E × in × out broadcasts to E × batch × out: all experts in one matmul.
-    NDArray h = TanhLayers.apply(p, firstExpert, depth, x);
+    NDArray h = TanhLayers.apply(p, expertLayer, 1, x);
     NDArray weights = alpha.transpose().expandDims(2);
     NDArray mixed = h.mul(weights).sum(new int[] {0});
     NDArray logits = mixed.matMul(p[heads]).add(p[heads + 1]);
@@ -173,7 +176,7 @@ public final class MoePolicy implements Policy {
     if (critic < 0) {
       features = h.mul(weights.stopGradient()).sum(new int[] {0});
     } else {
-      features = TanhLayers.apply(p, critic, depth, obs);
+      features = TanhLayers.apply(p, critic, criticDepth, obs);
     }
     NDArray value = features.matMul(p[heads + 2]).add(p[heads + 3]);
     return new Forward(scaled, alpha, h, logits, value);

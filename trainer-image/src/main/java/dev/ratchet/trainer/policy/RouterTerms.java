@@ -34,14 +34,14 @@ public final class RouterTerms {
 
   /**
    * Mean pairwise cosine similarity of the expert outputs (E × batch × features), over pairs i ≠ j
-   * and samples: Σ_{i≠j} ⟨uᵢ, uⱼ⟩ = ‖Σᵢ uᵢ‖² − Σᵢ ‖uᵢ‖² for unit vectors uᵢ.
+   * and samples: Σ_{i≠j} ⟨uᵢ, uⱼ⟩ = ‖Σᵢ uᵢ‖² − E for unit vectors uᵢ (an all-zero output, which
+   * tanh layers do not produce, would count as a unit one in the E).
    */
   public static NDArray similarity(NDArray expertOutputs) {
     long experts = expertOutputs.getShape().get(0);
     NDArray norms = expertOutputs.square().sum(new int[] {2}, true).sqrt().maximum(LOG_EPS);
     NDArray unit = expertOutputs.div(norms);
     NDArray total = unit.sum(new int[] {0}).square().sum(new int[] {1});
-    NDArray self = unit.square().sum(new int[] {0, 2});
-    return total.sub(self).mean().div((float) (experts * (experts - 1)));
+    return total.mean().sub((float) experts).div((float) (experts * (experts - 1)));
   }
 }

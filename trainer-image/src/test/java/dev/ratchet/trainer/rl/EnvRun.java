@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.env.VecEnv;
+import dev.ratchet.trainer.policy.RouterSettings;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -57,9 +58,24 @@ public final class EnvRun {
   /** Trains with the spec's LR and clip (annealed over the budget when it asks). */
   public static Result train(
       VecEnv env, PpoSpec ppo, ModelSpec model, long seed, long budget, int evalEpisodes) {
+    return train(env, ppo, model, null, seed, budget, evalEpisodes);
+  }
+
+  /** The same, with a mixture of experts' router settings ({@code null}: the policy's own). */
+  public static Result train(
+      VecEnv env,
+      PpoSpec ppo,
+      ModelSpec model,
+      RouterSettings router,
+      long seed,
+      long budget,
+      int evalEpisodes) {
     TimedEnv timed = new TimedEnv(env);
     try (NDManager m = NDManager.newBaseManager();
         PpoAgent agent = new PpoAgent(timed, model, seed, m)) {
+      if (router != null) {
+        agent.policy().setRouter(router);
+      }
       long t0 = System.nanoTime();
       while (agent.envSteps() < budget) {
         double frac = 1.0 - (double) agent.envSteps() / budget;

@@ -9,7 +9,7 @@ public final class PolicySettings {
 
   private PolicySettings() {}
 
-  /** 4 experts of 64-64 behind a 64-wide encoder. */
+  /** A 64-wide encoder and 4 experts of 64 as the last hidden layer. */
   public static ModelSpec moe64() {
     ModelSpec m = new ModelSpec();
     m.architecture = Architecture.MOE;
