@@ -120,7 +120,8 @@ public final class MoePolicy implements Policy {
     // A term whose coefficient is 0 is still reported but computed off the graph: no backward.
     NDArray alphaEntropy =
         RouterTerms.entropy(graphIf(settings.alphaEntropyCoef(), f.alpha)).mean();
-    NDArray routingEntropy = RouterTerms.entropy(f.alpha.mean(new int[] {0}).stopGradient());
+    NDArray usage = f.alpha.stopGradient().mean(new int[] {0});
+    NDArray routingEntropy = RouterTerms.entropy(usage);
     NDArray balance =
         RouterTerms.loadBalance(
             f.alpha, graphIf(settings.loadBalanceCoef(), f.scaledLogits).softmax(1));
@@ -131,7 +132,6 @@ public final class MoePolicy implements Policy {
             .mul((float) (entropySign * settings.alphaEntropyCoef()))
             .add(balance.mul((float) settings.loadBalanceCoef()))
             .add(similarity.mul((float) settings.diversityCoef()));
-    NDArray usage = f.alpha.mean(new int[] {0});
     NDArray fixed =
         NDArrays.stack(new NDList(alphaEntropy, routingEntropy, balance, similarity, aux));
     NDArray diagnostics = fixed.concat(usage, 0).stopGradient();

@@ -88,14 +88,19 @@ public final class EnvRun {
       double envSeconds = timed.nanos / 1e9;
       long trained = agent.envSteps();
       long episodes = agent.episodes();
-      List<Double> scores = new ArrayList<>();
-      while (scores.size() < evalEpisodes) {
-        for (VecEnv.Episode e : agent.collect(ppo)) {
-          scores.add(e.score());
-        }
-      }
-      return new Result(scores, trained, seconds, envSeconds, episodes);
+      return new Result(play(agent, ppo, evalEpisodes), trained, seconds, envSeconds, episodes);
     }
+  }
+
+  /** Plays at least {@code episodes} more episodes without updates; their scores. */
+  static List<Double> play(PpoAgent agent, PpoSpec ppo, int episodes) {
+    List<Double> scores = new ArrayList<>();
+    while (scores.size() < episodes) {
+      for (VecEnv.Episode e : agent.collect(ppo)) {
+        scores.add(e.score());
+      }
+    }
+    return scores;
   }
 
   /** Times the environment's own work (step and observe) inside a training run. */

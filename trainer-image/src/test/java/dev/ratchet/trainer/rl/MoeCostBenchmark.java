@@ -2,7 +2,6 @@ package dev.ratchet.trainer.rl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.trainer.env.dungeon.DungeonOptions;
@@ -28,8 +27,7 @@ class MoeCostBenchmark {
 
   private static final RouterSettings PLAIN = RouterSettings.plain(Routing.SOFTMAX, 1.0);
 
-  private static final RouterSettings WARMUP_TERMS =
-      new RouterSettings(Routing.SOFTMAX, 1.0, 0.1, EntropyGoal.MAXIMIZE, 0.02, 0.01);
+  private static final RouterSettings WARMUP_TERMS = PolicySettings.warmupRouter();
 
   @Test
   void moeCostPerEnvStepAgainstTheMlp() {

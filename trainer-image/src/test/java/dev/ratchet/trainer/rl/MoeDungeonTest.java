@@ -7,12 +7,10 @@ import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.trainer.env.RandomBaseline;
-import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.env.dungeon.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.policy.RouterSettings;
 import dev.ratchet.trainer.policy.RouterStats;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,20 +38,15 @@ class MoeDungeonTest {
     try (NDManager m = NDManager.newBaseManager();
         PpoAgent agent =
             new PpoAgent(new VecDungeon(16, 200, 1, options), PolicySettings.moe64(), 1, m)) {
-      RouterStats soft =
-          train(
-              agent,
-              ppo,
-              new RouterSettings(Routing.SOFTMAX, 1.0, 0.1, EntropyGoal.MAXIMIZE, 0.02, 0.01),
-              150_000);
-      warmup = new PhaseResult(soft, play(agent, ppo, 200));
+      RouterStats soft = train(agent, ppo, PolicySettings.warmupRouter(), 150_000);
+      warmup = new PhaseResult(soft, mean(EnvRun.play(agent, ppo, 200)));
       RouterStats sparse =
           train(
               agent,
               ppo,
               new RouterSettings(Routing.SPARSEMAX, 0.2, 0.1, EntropyGoal.MINIMIZE, 0.02, 0.01),
               50_000);
-      fineTune = new PhaseResult(sparse, play(agent, ppo, 200));
+      fineTune = new PhaseResult(sparse, mean(EnvRun.play(agent, ppo, 200)));
       steps = agent.envSteps();
       episodes = agent.episodes();
     }
@@ -98,14 +91,7 @@ class MoeDungeonTest {
     return last;
   }
 
-  /** Plays {@code episodes} more episodes without updates; their mean score. */
-  private static double play(PpoAgent agent, PpoSpec ppo, int episodes) {
-    List<Double> scores = new ArrayList<>();
-    while (scores.size() < episodes) {
-      for (VecEnv.Episode e : agent.collect(ppo)) {
-        scores.add(e.score());
-      }
-    }
+  private static double mean(List<Double> scores) {
     return scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 }

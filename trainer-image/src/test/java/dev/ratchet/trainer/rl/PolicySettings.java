@@ -1,7 +1,10 @@
 package dev.ratchet.trainer.rl;
 
 import dev.ratchet.api.v1alpha1.Architecture;
+import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.ModelSpec;
+import dev.ratchet.api.v1alpha1.Routing;
+import dev.ratchet.trainer.policy.RouterSettings;
 import java.util.List;
 
 /** Small models of each architecture for the policy tests. */
@@ -16,6 +19,14 @@ public final class PolicySettings {
     m.hiddenSizes = List.of(64, 64);
     m.experts = 4;
     return m;
+  }
+
+  /**
+   * The examples' warmup router: softmax at temperature 1, α-entropy maximized (0.1), load balance
+   * 0.02, diversity 0.01.
+   */
+  public static RouterSettings warmupRouter() {
+    return new RouterSettings(Routing.SOFTMAX, 1.0, 0.1, EntropyGoal.MAXIMIZE, 0.02, 0.01);
   }
 
   /** A 64-wide encoder and a 64-wide LSTM. */
