@@ -15,18 +15,29 @@ public final class Adam {
   private static final double BETA2 = 0.999;
 
   private final double eps;
-  private final float[][] m;
-  private final float[][] v;
+  private float[][] m;
+  private float[][] v;
+  // A step is computed here first and kept only if every parameter stays finite.
+  private float[][] mNext;
+  private float[][] vNext;
+  private final float[][] pNext;
   private long step;
 
   public Adam(ParameterSet params, double eps) {
     this.eps = eps;
-    m = new float[params.size()][];
-    v = new float[params.size()][];
+    m = zerosLike(params);
+    v = zerosLike(params);
+    mNext = zerosLike(params);
+    vNext = zerosLike(params);
+    pNext = zerosLike(params);
+  }
+
+  private static float[][] zerosLike(ParameterSet params) {
+    float[][] a = new float[params.size()][];
     for (int i = 0; i < params.size(); i++) {
-      m[i] = new float[params.values(i).length];
-      v[i] = new float[params.values(i).length];
+      a[i] = new float[params.values(i).length];
     }
+    return a;
   }
 
   public long step() {
@@ -34,33 +45,57 @@ public final class Adam {
   }
 
   /**
-   * Applies one step with gradients {@code grads} (already clipped) at learning rate {@code lr}.
+   * Applies one step with gradients {@code grads} (already clipped) at learning rate {@code lr},
+   * unless it would make a parameter non-finite: then nothing changes, neither the parameters nor
+   * the moments nor the step count, so a rejected step leaves no trace in a checkpoint.
+   *
+   * @return whether the step was applied
    */
-  public void update(ParameterSet params, float[][] grads, double lr) {
-    step++;
+  public boolean update(ParameterSet params, float[][] grads, double lr) {
+    long next = step + 1;
     // Float32 throughout, as torch.optim.Adam computes it: this loop runs once per minibatch and
     // in double precision it took a tenth of an rl-zoo update.
-    float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(BETA2, step));
-    float stepSize = (float) (lr / (1 - Math.pow(BETA1, step)));
+    float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(BETA2, next));
+    float stepSize = (float) (lr / (1 - Math.pow(BETA1, next)));
     float b1 = (float) BETA1;
     float b2 = (float) BETA2;
     float oneMinusB1 = (float) (1 - BETA1);
     float oneMinusB2 = (float) (1 - BETA2);
     float epsilon = (float) eps;
+    boolean finite = true;
     for (int i = 0; i < grads.length; i++) {
       float[] p = params.values(i);
       float[] g = grads[i];
       float[] mi = m[i];
       float[] vi = v[i];
+      float[] mo = mNext[i];
+      float[] vo = vNext[i];
+      float[] po = pNext[i];
       for (int k = 0; k < p.length; k++) {
         float gk = g[k];
         float mk = b1 * mi[k] + oneMinusB1 * gk;
         float vk = b2 * vi[k] + oneMinusB2 * gk * gk;
-        mi[k] = mk;
-        vi[k] = vk;
-        p[k] -= stepSize * mk / ((float) Math.sqrt(vk) / bias2Sqrt + epsilon);
+        mo[k] = mk;
+        vo[k] = vk;
+        float pk = p[k] - stepSize * mk / ((float) Math.sqrt(vk) / bias2Sqrt + epsilon);
+        po[k] = pk;
+        finite &= Float.isFinite(pk);
       }
     }
+    if (!finite) {
+      return false;
+    }
+    step = next;
+    float[][] swap = m;
+    m = mNext;
+    mNext = swap;
+    swap = v;
+    v = vNext;
+    vNext = swap;
+    for (int i = 0; i < grads.length; i++) {
+      System.arraycopy(pNext[i], 0, params.values(i), 0, pNext[i].length);
+    }
+    return true;
   }
 
   /** Writes moments and step as raw bits. */

@@ -129,9 +129,9 @@ public final class MoePolicy implements Policy {
     double entropySign = settings.alphaEntropyGoal() == EntropyGoal.MAXIMIZE ? -1 : 1;
     NDArray aux =
         alphaEntropy
-            .mul((float) (entropySign * settings.alphaEntropyCoef()))
-            .add(balance.mul((float) settings.loadBalanceCoef()))
-            .add(similarity.mul((float) settings.diversityCoef()));
+            .mul(Scalars.of(alphaEntropy, entropySign * settings.alphaEntropyCoef()))
+            .add(balance.mul(Scalars.of(balance, settings.loadBalanceCoef())))
+            .add(similarity.mul(Scalars.of(similarity, settings.diversityCoef())));
     NDArray fixed =
         NDArrays.stack(new NDList(alphaEntropy, routingEntropy, balance, similarity, aux));
     NDArray diagnostics = fixed.concat(usage, 0).stopGradient();
@@ -164,7 +164,8 @@ public final class MoePolicy implements Policy {
 
   private Forward forward(NDArray[] p, NDArray obs) {
     NDArray x = TanhLayers.apply(p, 0, encoderDepth, obs);
-    NDArray scaled = x.matMul(p[router]).add(p[router + 1]).div((float) settings.temperature());
+    NDArray routerLogits = x.matMul(p[router]).add(p[router + 1]);
+    NDArray scaled = routerLogits.div(Scalars.of(routerLogits, settings.temperature()));
     NDArray alpha =
         settings.routing() == Routing.SPARSEMAX ? Sparsemax.apply(scaled) : scaled.softmax(1);
     // batch × in @ E × in × out broadcasts to E × batch × out: all experts in one matmul.

@@ -77,20 +77,13 @@ public final class ParameterSet {
     return true;
   }
 
-  /** A deep copy of the values, to restore after a rejected update. */
+  /** A deep copy of the values. */
   public float[][] snapshot() {
     float[][] copy = new float[values.length][];
     for (int i = 0; i < values.length; i++) {
       copy[i] = values[i].clone();
     }
     return copy;
-  }
-
-  /** Restores values from {@link #snapshot()}. */
-  public void restore(float[][] snapshot) {
-    for (int i = 0; i < values.length; i++) {
-      System.arraycopy(snapshot[i], 0, values[i], 0, values[i].length);
-    }
   }
 
   /** Writes names, shapes and raw float bits, so a load is bitwise exact. */

@@ -29,7 +29,8 @@ public final class RouterTerms {
     NDArray top = alpha.stopGradient().argMax(1).oneHot(experts).toType(DataType.FLOAT32, false);
     NDArray f = top.mean(new int[] {0});
     NDArray p = softmaxWeights.mean(new int[] {0});
-    return f.mul(p).sum().mul((float) experts);
+    NDArray sum = f.mul(p).sum();
+    return sum.mul(Scalars.of(sum, experts));
   }
 
   /**
@@ -39,9 +40,11 @@ public final class RouterTerms {
    */
   public static NDArray similarity(NDArray expertOutputs) {
     long experts = expertOutputs.getShape().get(0);
-    NDArray norms = expertOutputs.square().sum(new int[] {2}, true).sqrt().maximum(LOG_EPS);
+    NDArray lengths = expertOutputs.square().sum(new int[] {2}, true).sqrt();
+    NDArray norms = lengths.maximum(Scalars.of(lengths, LOG_EPS));
     NDArray unit = expertOutputs.div(norms);
     NDArray total = unit.sum(new int[] {0}).square().sum(new int[] {1});
-    return total.mean().sub((float) experts).div((float) (experts * (experts - 1)));
+    NDArray mean = total.mean();
+    return mean.sub(Scalars.of(mean, experts)).div(Scalars.of(mean, experts * (experts - 1)));
   }
 }

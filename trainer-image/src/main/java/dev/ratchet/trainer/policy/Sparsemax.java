@@ -26,13 +26,18 @@ public final class Sparsemax {
     NDArray sorted = fixed.neg().sort(1).neg();
     NDArray cumulative = sorted.cumSum(1);
     NDArray k = z.getManager().arange(1f, n + 1f).reshape(1, n);
-    NDArray inSupport = sorted.mul(k).add(1f).gt(cumulative);
+    NDArray product = sorted.mul(k);
+    NDArray inSupport = product.add(Scalars.of(product, 1)).gt(cumulative);
     // The smallest score in the support; ties with it are always in the support too.
     NDArray smallest =
-        NDArrays.where(inSupport, sorted, sorted.onesLike().mul(Float.POSITIVE_INFINITY))
+        NDArrays.where(
+                inSupport,
+                sorted,
+                sorted.onesLike().mul(Scalars.of(sorted, Float.POSITIVE_INFINITY)))
             .min(new int[] {1}, true);
     NDArray mask = fixed.gte(smallest).toType(DataType.FLOAT32, false);
-    NDArray tau = z.mul(mask).sum(new int[] {1}, true).sub(1f).div(mask.sum(new int[] {1}, true));
+    NDArray supportSum = z.mul(mask).sum(new int[] {1}, true);
+    NDArray tau = supportSum.sub(Scalars.of(supportSum, 1)).div(mask.sum(new int[] {1}, true));
     return Activation.relu(z.sub(tau));
   }
 }

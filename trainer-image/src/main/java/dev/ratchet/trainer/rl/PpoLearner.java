@@ -2,10 +2,7 @@ package dev.ratchet.trainer.rl;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.ratchet.api.v1alpha1.PpoSpec;
@@ -97,28 +94,16 @@ public final class PpoLearner {
         float[] stats = new float[5 + diagnostics];
         float[][] grads = minibatchGradients(rollout, samples, seq, ppo, clip, stats);
         double norm = grads == null ? Double.NaN : globalNorm(grads);
-        if (!Double.isFinite(norm)) {
-          skipped++;
-          continue;
-        }
-        double scale = norm > ppo.maxGradNorm ? ppo.maxGradNorm / (norm + 1e-6) : 1.0;
-        if (scale != 1.0) {
-          float factor = (float) scale;
-          for (float[] g : grads) {
-            for (int k = 0; k < g.length; k++) {
-              g[k] *= factor;
-            }
-          }
-        }
-        float[][] before = ps.snapshot();
-        adam.update(ps, grads, lr);
-        if (!ps.allFinite()) {
-          // Never let a non-finite parameter reach the engine or a checkpoint.
-          ps.restore(before);
-          skipped++;
-          continue;
-        }
+        // Never let a non-finite gradient or parameter reach the engine or a checkpoint.
+        boolean stepped = Double.isFinite(norm) && step(ps, grads, norm, ppo.maxGradNorm, lr);
+        // PyTorch accumulates gradients into the engine copies: the next minibatch starts from
+        // fresh ones whether or not this one was applied (a rejected gradient left behind was
+        // added to every later one, so one non-finite gradient froze training until a restart).
         refreshParameters();
+        if (!stepped) {
+          skipped++;
+          continue;
+        }
         for (int k = 0; k < 5; k++) {
           sums[k] += stats[k];
         }
@@ -157,6 +142,20 @@ public final class PpoLearner {
         skipped,
         stoppedEarly,
         router);
+  }
+
+  /** Clips {@code grads} to {@code maxNorm} and takes an Adam step, unless it is not finite. */
+  private boolean step(ParameterSet ps, float[][] grads, double norm, double maxNorm, double lr) {
+    double scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
+    if (scale != 1.0) {
+      float factor = (float) scale;
+      for (float[] g : grads) {
+        for (int k = 0; k < g.length; k++) {
+          g[k] *= factor;
+        }
+      }
+    }
+    return adam.update(ps, grads, lr);
   }
 
   /** The rollout indices of the chosen envs' sequences, t-major. */
@@ -234,41 +233,15 @@ public final class PpoLearner {
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         // Results attach to obsNd's manager (mb), so they are freed with the minibatch.
         Evaluation ev = policy.evaluate(params, obsNd, seq);
-        NDArray value = ev.value();
-        NDArray logpAll = ev.logits().logSoftmax(1);
-        NDArray newLogp = logpAll.mul(oneHotNd).sum(new int[] {1});
-        NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).neg().mean();
-        NDArray logRatio = newLogp.sub(oldLogpNd);
-        NDArray ratio = logRatio.exp();
-        NDArray pg1 = advNd.mul(ratio).neg();
-        NDArray pg2 = advNd.mul(ratio.clip(1 - clip, 1 + clip)).neg();
-        NDArray pgLoss = pg1.maximum(pg2).mean();
-        NDArray vErr = value.sub(retNd).square();
-        NDArray vLoss;
-        if (ppo.clipValueLoss) {
-          NDArray vClipped = oldVNd.add(value.sub(oldVNd).clip(-clip, clip));
-          vLoss = vErr.maximum(vClipped.sub(retNd).square()).mean().mul(0.5f);
-        } else {
-          vLoss = vErr.mean().mul(0.5f);
-        }
-        NDArray loss =
-            pgLoss.sub(entropy.mul((float) ppo.entropyCoef)).add(vLoss.mul((float) ppo.valueCoef));
-        if (ev.auxLoss() != null) {
-          loss = loss.add(ev.auxLoss());
-        }
-        NDArray approxKl = ratio.sub(1f).sub(logRatio).mean();
-        NDArray clipFrac = ratio.sub(1f).abs().gt(clip).toType(DataType.FLOAT32, false).mean();
-        NDArray fetched =
-            NDArrays.stack(new NDList(loss, pgLoss, vLoss, entropy, approxKl, clipFrac));
-        if (ev.diagnostics() != null) {
-          fetched = fetched.concat(ev.diagnostics(), 0);
-        }
+        PpoObjective.Terms terms =
+            PpoObjective.compute(
+                ev, new PpoObjective.Targets(oneHotNd, oldLogpNd, advNd, retNd, oldVNd), ppo, clip);
         // One copy out of the engine for every number of the step.
-        lossValue = fetched.toFloatArray();
+        lossValue = terms.fetched().toFloatArray();
         if (!Float.isFinite(lossValue[0])) {
           return null;
         }
-        gc.backward(loss);
+        gc.backward(terms.loss());
       }
       System.arraycopy(lossValue, 1, stats, 0, stats.length);
       float[][] grads = new float[params.length][];

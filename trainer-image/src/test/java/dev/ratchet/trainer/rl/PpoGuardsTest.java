@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.env.VecCartPole;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The non-finite guard and the per-step NDManager scoping. */
+/** The non-finite guard, rejected steps and the per-step NDManager scoping. */
 class PpoGuardsTest {
 
   @Test
@@ -36,6 +40,48 @@ class PpoGuardsTest {
       assertThat(ok.minibatches()).isEqualTo(3);
       assertThat(agent.policy().parameters().allFinite()).isTrue();
     }
+  }
+
+  @Test
+  void aRejectedStepLeavesNoGradientAndNoOptimizerStateBehind() throws Exception {
+    PpoSpec ppo = Settings.zooPpo();
+    ppo.epochs = 2;
+    ppo.minibatches = 2;
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent = new PpoAgent(new VecCartPole(4, 500, 5), Settings.mlp64(), 5, m);
+        PpoAgent twin = new PpoAgent(new VecCartPole(4, 500, 5), Settings.mlp64(), 5, m)) {
+      agent.collect(ppo);
+      agent.update(ppo, 1e-3, 0.2);
+      long steps = agent.adam().step();
+      agent.collect(ppo);
+      // A learning rate this large makes every step's parameters infinite: all are rejected.
+      UpdateStats rejected = agent.update(ppo, 1e39, 0.2);
+      assertThat(rejected.nonFinite()).isEqualTo(4);
+      assertThat(rejected.minibatches()).isZero();
+      assertThat(agent.adam().step()).isEqualTo(steps);
+      // A twin restored from the agent's state has no engine copies with gradients in them: the
+      // next update must be the same for both.
+      ByteArrayOutputStream params = new ByteArrayOutputStream();
+      ByteArrayOutputStream optimizer = new ByteArrayOutputStream();
+      ByteArrayOutputStream state = new ByteArrayOutputStream();
+      agent.writeParameters(new DataOutputStream(params));
+      agent.writeOptimizer(new DataOutputStream(optimizer));
+      agent.writeState(new DataOutputStream(state));
+      twin.read(in(params), in(optimizer), in(state));
+      for (PpoAgent a : new PpoAgent[] {agent, twin}) {
+        a.collect(ppo);
+        assertThat(a.update(ppo, 1e-3, 0.2).minibatches()).isEqualTo(4);
+      }
+      float[][] mine = agent.policy().parameters().snapshot();
+      float[][] theirs = twin.policy().parameters().snapshot();
+      for (int i = 0; i < mine.length; i++) {
+        assertThat(mine[i]).as(agent.policy().parameters().name(i)).containsExactly(theirs[i]);
+      }
+    }
+  }
+
+  private static DataInputStream in(ByteArrayOutputStream bytes) {
+    return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
   }
 
   @Test
