@@ -16,8 +16,8 @@ public final class HttpProgressClient implements ProgressClient {
   }
 
   @Override
-  public Optional<ProgressReport> fetch(Pod pod) {
+  public Optional<ProgressReport> fetch(Pod pod, long after) {
     String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-    return ip == null || ip.isBlank() ? Optional.empty() : reader.read(ip, port);
+    return ip == null || ip.isBlank() ? Optional.empty() : reader.read(ip, port, after);
   }
 }

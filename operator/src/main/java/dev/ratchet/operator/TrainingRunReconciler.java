@@ -5,6 +5,7 @@ import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.core.platform.EpisodeRecords;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
@@ -127,16 +128,23 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       return waitForStorage(run, e.getMessage());
     }
     TrainerObservation trainer = newest.map(TrainingRunReconciler::observe).orElse(null);
+    long after = Supervisor.judgedThrough(run.getStatus());
     ProgressReport report =
         trainer != null && trainer.phase() == TrainerPhase.RUNNING
-            ? progress.fetch(newest.get()).orElse(null)
+            ? progress.fetch(newest.get(), after).orElse(null)
             : null;
-    Observation observation =
-        new Observation(
-            trainer,
-            report,
-            listing.committed(),
-            listing.rejected().stream().map(CheckpointStore.Rejected::id).toList());
+    Observation observation;
+    try {
+      observation =
+          new Observation(
+              trainer,
+              report,
+              listing.committed(),
+              listing.rejected().stream().map(CheckpointStore.Rejected::id).toList(),
+              EpisodeRecords.of(run.getStatus(), trainer, report, store));
+    } catch (StorageException e) {
+      return waitForStorage(run, e.getMessage());
+    }
 
     // Decide.
     Decision decision = supervisor.decide(run, observation, Instant.now(clock));

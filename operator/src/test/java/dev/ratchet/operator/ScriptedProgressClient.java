@@ -24,7 +24,7 @@ public class ScriptedProgressClient implements ProgressClient {
   }
 
   @Override
-  public Optional<ProgressReport> fetch(Pod pod) {
+  public Optional<ProgressReport> fetch(Pod pod, long after) {
     return Optional.ofNullable(reports.get(pod.getMetadata().getName()));
   }
 }

@@ -115,7 +115,7 @@ public final class TrainerApp {
     try (NDManager manager = NDManager.newBaseManager(djlDevice);
         TrainingSession s = new TrainingSession(config, store, json, metrics, manager);
         TrainerHttpServer http =
-            new TrainerHttpServer(config.httpPort(), metrics.registry(), s::progress, json)) {
+            new TrainerHttpServer(config.httpPort(), metrics.registry(), s::progressAfter, json)) {
       session = s;
       if (stopRequested) {
         s.requestStop();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -152,6 +153,8 @@ class TrainerAppTest {
     AtomicReference<String> metrics = new AtomicReference<>();
     AtomicReference<String> progress = new AtomicReference<>();
     AtomicReference<String> health = new AtomicReference<>();
+    AtomicReference<String> since30 = new AtomicReference<>();
+    AtomicReference<String> badAfter = new AtomicReference<>();
     AtomicReference<Integer> port = new AtomicReference<>();
     TrainerConfig c = config("r1", 1, 120, 1000, null, s3.endpoint());
     Result r =
@@ -167,6 +170,8 @@ class TrainerAppTest {
                   if (json.readValue(body, ProgressReport.class).episode() >= 40) {
                     progress.set(body);
                     metrics.set(get(p, "/metrics"));
+                    since30.set(get(p, "/v1/progress?after=30"));
+                    badAfter.set(get(p, "/v1/progress?after=thirty"));
                     return;
                   }
                   Thread.sleep(25);
@@ -182,6 +187,22 @@ class TrainerAppTest {
     assertThat(pr.untilEpisode()).isEqualTo(120);
     assertThat(pr.scoreMean()).isNotNull();
     assertThat(pr.state()).isEqualTo(ProgressReport.TrainerState.TRAINING);
+    assertThat(pr.episodes()).as("no records unless asked for").isEmpty();
+    // ?after=30: every episode since 30, each with the window right after it
+    ProgressReport after30 = json.readValue(since30.get(), ProgressReport.class);
+    assertThat(after30.episodes()).isNotEmpty();
+    assertThat(after30.episodes().get(0).episode()).isEqualTo(31);
+    assertThat(after30.episodes().get(after30.episodes().size() - 1).episode())
+        .isEqualTo(after30.episode());
+    for (int i = 0; i < after30.episodes().size(); i++) {
+      EpisodeRecord record = after30.episodes().get(i);
+      assertThat(record.episode()).isEqualTo(31 + i);
+      assertThat(record.window().episodes()).isEqualTo(20); // the config's metrics window
+      assertThat(record.window().scoreStd()).isNotNegative();
+    }
+    EpisodeRecord newest = after30.episodes().get(after30.episodes().size() - 1);
+    assertThat(newest.window().scoreMean()).isEqualTo(after30.scoreMean());
+    assertThat(badAfter.get()).contains("after must be an episode number");
     assertThat(metrics.get())
         .contains(
             "ratchet_episodes_total{attempt=\"1\",namespace=\"ns\",phase=\"warmup\",run=\"r1\"}")

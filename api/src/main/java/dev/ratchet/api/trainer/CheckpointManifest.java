@@ -24,6 +24,9 @@ import java.util.Map;
  * @param nonFinite whether a non-finite value was seen in the window before it (never true for a
  *     checkpoint the trainer commits, recorded for auditing)
  * @param files the checkpoint's other files
+ * @param startedFrom id of the checkpoint the writing attempt resumed from; null for an attempt
+ *     that started afresh (and in manifests written before it was recorded). It lets the supervisor
+ *     follow the line of training back through rollbacks and phase changes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckpointManifest(
@@ -40,7 +43,42 @@ public record CheckpointManifest(
     String createdAt,
     Map<String, Double> metrics,
     boolean nonFinite,
-    List<FileEntry> files) {
+    List<FileEntry> files,
+    String startedFrom) {
+
+  /** A manifest of an attempt that started afresh. */
+  public CheckpointManifest(
+      int formatVersion,
+      String id,
+      String namespace,
+      String run,
+      int attempt,
+      String phase,
+      int phaseIndex,
+      long episode,
+      long envSteps,
+      CheckpointKind kind,
+      String createdAt,
+      Map<String, Double> metrics,
+      boolean nonFinite,
+      List<FileEntry> files) {
+    this(
+        formatVersion,
+        id,
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        episode,
+        envSteps,
+        kind,
+        createdAt,
+        metrics,
+        nonFinite,
+        files,
+        null);
+  }
 
   public static final int FORMAT_VERSION = 1;
 

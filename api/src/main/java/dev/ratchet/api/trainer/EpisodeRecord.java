@@ -18,6 +18,8 @@ import java.util.List;
  * @param alphaEntropy mean router alpha entropy at the last update (moe only, else absent)
  * @param expertUsage share of samples routed to each expert at the last update (moe only)
  * @param temperature router temperature in use (moe only)
+ * @param window the trainer's windowed statistics right after this episode, which the supervisor
+ *     judges episode by episode (absent in records written before they were added)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpisodeRecord(
@@ -31,4 +33,56 @@ public record EpisodeRecord(
     String time,
     Double alphaEntropy,
     List<Double> expertUsage,
-    Double temperature) {}
+    Double temperature,
+    Window window) {
+
+  /** A record without windowed statistics. */
+  public EpisodeRecord(
+      long episode,
+      double score,
+      double reward,
+      int length,
+      String phase,
+      int attempt,
+      long envSteps,
+      String time,
+      Double alphaEntropy,
+      List<Double> expertUsage,
+      Double temperature) {
+    this(
+        episode,
+        score,
+        reward,
+        length,
+        phase,
+        attempt,
+        envSteps,
+        time,
+        alphaEntropy,
+        expertUsage,
+        temperature,
+        null);
+  }
+
+  /**
+   * The attempt's windowed statistics after an episode: the last {@code episodes} episodes of the
+   * attempt (fewer early on), as {@code GET /v1/progress} reports them.
+   *
+   * @param episodes episodes in the window
+   * @param scoreMean mean score over the window
+   * @param scoreStd standard deviation of the score over the window
+   * @param rewardMean mean per-step reward over the window
+   * @param rewardStd standard deviation of that reward over the window
+   * @param gradNorm gradient norm before clipping at the last update, or null before one
+   * @param nonFiniteCount updates skipped for NaN/Inf so far, as the progress report counts them
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Window(
+      int episodes,
+      double scoreMean,
+      double scoreStd,
+      double rewardMean,
+      double rewardStd,
+      Double gradNorm,
+      long nonFiniteCount) {}
+}

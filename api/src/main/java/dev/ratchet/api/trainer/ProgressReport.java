@@ -1,6 +1,7 @@
 package dev.ratchet.api.trainer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The trainer's {@code GET /v1/progress} answer: where the attempt is and its windowed stats.
@@ -23,6 +24,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param lastCheckpoint the newest checkpoint this attempt committed, or null
  * @param state what the trainer is doing
  * @param updatedAt when these numbers were computed (RFC 3339)
+ * @param episodes the records of this attempt's episodes after the one a reader named with {@code
+ *     ?after=EPISODE}, oldest first, at most {@value #EPISODES_LIMIT} (the newest); empty when not
+ *     asked. A supervisor that reads them judges every episode, however seldom it reads.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProgressReport(
@@ -43,7 +47,81 @@ public record ProgressReport(
     long nonFiniteCount,
     CommittedCheckpoint lastCheckpoint,
     TrainerState state,
-    String updatedAt) {
+    String updatedAt,
+    List<EpisodeRecord> episodes) {
+
+  /** Most episode records one report carries. */
+  public static final int EPISODES_LIMIT = 10_000;
+
+  public ProgressReport {
+    episodes = episodes == null ? List.of() : List.copyOf(episodes);
+  }
+
+  /** A report without episode records. */
+  public ProgressReport(
+      int attempt,
+      String phase,
+      long episode,
+      long envSteps,
+      long untilEpisode,
+      int windowEpisodes,
+      Double scoreMean,
+      Double scoreStd,
+      Double scoreMax,
+      Double rewardMean,
+      Double alphaEntropy,
+      Double gradNorm,
+      Double learningRate,
+      Double episodesPerMinute,
+      long nonFiniteCount,
+      CommittedCheckpoint lastCheckpoint,
+      TrainerState state,
+      String updatedAt) {
+    this(
+        attempt,
+        phase,
+        episode,
+        envSteps,
+        untilEpisode,
+        windowEpisodes,
+        scoreMean,
+        scoreStd,
+        scoreMax,
+        rewardMean,
+        alphaEntropy,
+        gradNorm,
+        learningRate,
+        episodesPerMinute,
+        nonFiniteCount,
+        lastCheckpoint,
+        state,
+        updatedAt,
+        List.of());
+  }
+
+  /** The same report carrying {@code records} as its episodes. */
+  public ProgressReport withEpisodes(List<EpisodeRecord> records) {
+    return new ProgressReport(
+        attempt,
+        phase,
+        episode,
+        envSteps,
+        untilEpisode,
+        windowEpisodes,
+        scoreMean,
+        scoreStd,
+        scoreMax,
+        rewardMean,
+        alphaEntropy,
+        gradNorm,
+        learningRate,
+        episodesPerMinute,
+        nonFiniteCount,
+        lastCheckpoint,
+        state,
+        updatedAt,
+        records);
+  }
 
   /**
    * A checkpoint as progress reports it.

@@ -56,6 +56,16 @@ public final class StorageLayout {
     return text != null && CHECKPOINT_ID.matcher(text).matches();
   }
 
+  /** The checkpoint id a checkpoint folder's URI or key ends with, or null when it names none. */
+  public static String checkpointIdOf(String uriOrKey) {
+    if (uriOrKey == null) {
+      return null;
+    }
+    String trimmed = uriOrKey.replaceAll("/+$", "");
+    String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    return isCheckpointId(last) ? last : null;
+  }
+
   /** The s3:// URI of a key in a bucket. */
   public static String uri(String bucket, String key) {
     return "s3://" + bucket + "/" + key;

@@ -28,6 +28,10 @@ public class AttemptStatus {
   @JsonPropertyDescription("Episode at which the attempt's phase began, for annealing schedules.")
   public Long phaseStartEpisode;
 
+  @JsonPropertyDescription(
+      "The attempt's last episode whose windowed statistics the supervisor has judged.")
+  public Long judgedThroughEpisode;
+
   @JsonPropertyDescription("Whether the platform has reported the attempt's trainer at least once.")
   public Boolean seen;
 

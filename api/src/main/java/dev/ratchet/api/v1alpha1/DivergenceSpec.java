@@ -30,6 +30,14 @@ public class DivergenceSpec {
       "Diverged when the windowed metric falls below this fraction of its best.")
   public double dropBelowFractionOfBest = 0.5;
 
+  @Default("3.0")
+  @Min(0)
+  @JsonPropertyDescription(
+      "Noise guard: a drop counts only when it exceeds this many standard errors of the windowed"
+          + " mean (window std / sqrt(episodes)), and the best counts as learned only when it lies"
+          + " this many of its standard errors above the baseline; 0 turns the guard off.")
+  public double minStandardErrors = 3.0;
+
   @Default("200")
   @Min(0)
   @JsonPropertyDescription("Episodes at the start of each attempt during which no drop is judged.")

@@ -20,8 +20,15 @@ public class WatchStatus {
   @JsonPropertyDescription("Episode at which divergenceBest was seen.")
   public Long divergenceBestEpisode;
 
+  @JsonPropertyDescription("Standard error of the windowed mean at divergenceBest.")
+  public Double divergenceBestStandardError;
+
   @JsonPropertyDescription("min(0, first full-window value): the level drops are measured from.")
   public Double divergenceBaseline;
+
+  @JsonPropertyDescription(
+      "Standard error of the first full window when it is the baseline, else 0.")
+  public Double divergenceBaselineStandardError;
 
   @JsonPropertyDescription("No drop, grad norm or alpha entropy divergence is judged before this.")
   public Long cooldownUntilEpisode;
@@ -55,4 +62,9 @@ public class WatchStatus {
 
   @JsonPropertyDescription("Checkpoint ids that ended a phase; retention keeps them.")
   public List<String> phaseEndCheckpoints = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Index of the phase that started from each phase-end checkpoint: a rollback to one of them"
+          + " resumes in that phase, not in the phase that wrote it.")
+  public Map<String, Integer> phaseStartedFrom = new LinkedHashMap<>();
 }

@@ -6,6 +6,7 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.core.platform.EpisodeRecords;
 import dev.ratchet.core.platform.ProgressReader;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.S3CheckpointStore;
@@ -114,7 +115,9 @@ public final class LocalPlatform {
       CheckpointStore.Listing listing = store.list();
       ProgressReport report =
           trainer != null && trainer.alive()
-              ? progress.read("127.0.0.1", trainer.port()).orElse(null)
+              ? progress
+                  .read("127.0.0.1", trainer.port(), Supervisor.judgedThrough(status))
+                  .orElse(null)
               : null;
       Decision decision =
           supervisor.decide(
@@ -124,7 +127,8 @@ public final class LocalPlatform {
                   observed,
                   report,
                   listing.committed(),
-                  listing.rejected().stream().map(CheckpointStore.Rejected::id).toList()),
+                  listing.rejected().stream().map(CheckpointStore.Rejected::id).toList(),
+                  EpisodeRecords.of(status, observed, report, store)),
               Instant.now(clock));
       for (Action action : decision.actions()) {
         carryOut(action, store);

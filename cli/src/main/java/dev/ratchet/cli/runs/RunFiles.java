@@ -1,24 +1,20 @@
 package dev.ratchet.cli.runs;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.S3CheckpointStore;
-import io.minio.GetObjectArgs;
+import dev.ratchet.core.storage.StorageException;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What storage holds of one run, in the layout the trainer writes: per-episode records and
@@ -33,8 +29,7 @@ import java.util.TreeSet;
 public record RunFiles(
     MinioClient client, String bucket, String prefix, String namespace, String run) {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final Pattern ATTEMPT_FILE = Pattern.compile("attempt-(\\d+)\\.jsonl$");
 
   /** The run's checkpoints: committed, uncommitted and rejected. */
   public CheckpointStore.Listing checkpoints() {
@@ -60,27 +55,17 @@ public record RunFiles(
     } catch (Exception e) {
       throw new IOException("cannot list " + folder + " in bucket " + bucket + ": " + e, e);
     }
+    S3CheckpointStore store = new S3CheckpointStore(client, bucket, prefix, namespace, run);
     List<EpisodeRecord> records = new ArrayList<>();
     for (String key : keys) {
-      try (InputStream in =
-              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
-          BufferedReader reader =
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (line.isBlank()) {
-            continue;
-          }
-          try {
-            records.add(JSON.readValue(line, EpisodeRecord.class));
-          } catch (IOException torn) {
-            // A line being written while we read: the next report will have it.
-          }
-        }
-      } catch (IOException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException("cannot read " + key + " in bucket " + bucket + ": " + e, e);
+      Matcher m = ATTEMPT_FILE.matcher(key);
+      if (!m.find()) {
+        continue;
+      }
+      try {
+        records.addAll(store.episodes(Integer.parseInt(m.group(1))));
+      } catch (StorageException e) {
+        throw new IOException(e.getMessage(), e);
       }
     }
     return records;

@@ -20,9 +20,12 @@ public final class ProgressReader {
   private final ObjectMapper json =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  /** The progress of the trainer at host:port, or empty while it cannot answer. */
-  public Optional<ProgressReport> read(String host, int port) {
-    URI uri = URI.create("http://" + host + ":" + port + "/v1/progress");
+  /**
+   * The progress of the trainer at host:port with the records of its episodes after {@code after},
+   * or empty while it cannot answer.
+   */
+  public Optional<ProgressReport> read(String host, int port, long after) {
+    URI uri = URI.create("http://" + host + ":" + port + "/v1/progress?after=" + after);
     try {
       HttpResponse<byte[]> response =
           http.send(

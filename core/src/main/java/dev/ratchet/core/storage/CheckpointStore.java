@@ -1,11 +1,12 @@
 package dev.ratchet.core.storage;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import java.util.List;
 
 /**
- * The checkpoints of one run as storage holds them: a seam, so that the operator and the local mode
- * read and prune the same layout whatever serves it.
+ * The checkpoints and per-episode records of one run as storage holds them: a seam, so that the
+ * operator and the local mode read and prune the same layout whatever serves it.
  */
 public interface CheckpointStore {
 
@@ -17,6 +18,12 @@ public interface CheckpointStore {
    * when they match, else the reason it must not be used.
    */
   String verify(String checkpointId);
+
+  /**
+   * The per-episode records an attempt left, oldest first; empty when it left none. A torn last
+   * line (being written while read) is skipped.
+   */
+  List<EpisodeRecord> episodes(int attempt);
 
   /**
    * Deletes a checkpoint, its manifest first, so that a deletion cut short never leaves a

@@ -3,14 +3,19 @@ package dev.ratchet.core.storage;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.StorageLayout;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -19,13 +24,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The checkpoints of one run in an S3 bucket (MinIO, S3Proxy, AWS), spoken through MinIO's client.
+ * The checkpoints and records of one run in an S3 bucket (MinIO, S3Proxy, AWS), spoken through
+ * MinIO's client.
  */
 public final class S3CheckpointStore implements CheckpointStore {
 
   private final MinioClient client;
   private final String bucket;
   private final String root;
+  private final String prefix;
+  private final String namespace;
+  private final String run;
   private final ObjectMapper json =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -35,6 +44,9 @@ public final class S3CheckpointStore implements CheckpointStore {
     this.client = client;
     this.bucket = bucket;
     this.root = StorageLayout.checkpointsRoot(prefix, namespace, run);
+    this.prefix = prefix;
+    this.namespace = namespace;
+    this.run = run;
   }
 
   @Override
@@ -85,6 +97,36 @@ public final class S3CheckpointStore implements CheckpointStore {
       }
     }
     return null;
+  }
+
+  @Override
+  public List<EpisodeRecord> episodes(int attempt) {
+    String key = StorageLayout.metricsFile(prefix, namespace, run, attempt);
+    List<EpisodeRecord> records = new ArrayList<>();
+    try (InputStream in =
+            client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          records.add(json.readValue(line, EpisodeRecord.class));
+        } catch (com.fasterxml.jackson.core.JacksonException torn) {
+          // a line being written while it was read: the next read has it
+        }
+      }
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return List.of(); // the attempt finished no episode yet
+      }
+      throw failure("read " + key, e);
+    } catch (Exception e) {
+      throw failure("read " + key, e);
+    }
+    return records;
   }
 
   @Override

@@ -105,10 +105,11 @@ final class AttemptLauncher {
       phaseStart = phases.countStart(t.spec, phaseIndex);
     }
     phaseStart = Math.min(phaseStart, startEpisode);
-    if (plan.reason == AttemptReason.PHASE_TRANSITION
-        && from.isPresent()
-        && !w.phaseEndCheckpoints.contains(from.get().id())) {
-      w.phaseEndCheckpoints.add(from.get().id());
+    if (plan.reason == AttemptReason.PHASE_TRANSITION && from.isPresent()) {
+      if (!w.phaseEndCheckpoints.contains(from.get().id())) {
+        w.phaseEndCheckpoints.add(from.get().id());
+      }
+      w.phaseStartedFrom.put(from.get().id(), phaseIndex);
     }
 
     AttemptStatus a = new AttemptStatus();
@@ -163,6 +164,14 @@ final class AttemptLauncher {
         a.untilEpisode,
         uri,
         t.status.hyperparameterScale);
+  }
+
+  /**
+   * The phase a run resumes in from {@code checkpoint}: the phase that started from it when it
+   * ended a phase (its own phase is over there), else the phase it was written in.
+   */
+  static int phaseOf(Turn t, CheckpointManifest checkpoint) {
+    return t.watch().phaseStartedFrom.getOrDefault(checkpoint.id(), checkpoint.phaseIndex());
   }
 
   /** The start checkpoint of a plan; a named one that vanished falls back to the line's newest. */

@@ -50,6 +50,58 @@ final class CheckpointCatalog {
     this.rejected = List.copyOf(rejectedIds);
   }
 
+  private CheckpointCatalog(
+      RunContext run, List<CheckpointManifest> usable, List<String> rejected) {
+    this.run = run;
+    this.usable = usable;
+    this.rejected = rejected;
+    usable.forEach(m -> byId.put(m.id(), m));
+  }
+
+  /**
+   * The line of training that led to the current attempt's {@code episode}, as a catalog: the
+   * attempt's checkpoints up to that episode, then, back through the checkpoint each attempt
+   * started from, each earlier attempt's checkpoints up to where the line left it. Branches that
+   * were rolled back from, or that trained on past a gate before the next phase started from an
+   * earlier checkpoint, are not on it; and a decision about an episode read late does not see
+   * checkpoints written after it.
+   */
+  CheckpointCatalog line(AttemptStatus current, long episode) {
+    if (current == null || current.number == null) {
+      return this;
+    }
+    List<CheckpointManifest> kept = new ArrayList<>();
+    int attempt = current.number;
+    long upTo = episode;
+    String from = current.resumeFrom;
+    while (true) {
+      int a = attempt;
+      long e = upTo;
+      usable.stream().filter(m -> m.attempt() == a && m.episode() <= e).forEach(kept::add);
+      if (from == null) {
+        break; // the line started afresh here
+      }
+      CheckpointManifest start = byId.get(from);
+      if (start == null || start.attempt() >= attempt) {
+        // the start is no longer listed: keep what earlier attempts wrote up to that point
+        usable.stream().filter(m -> m.attempt() < a && m.episode() <= e).forEach(kept::add);
+        break;
+      }
+      attempt = start.attempt();
+      upTo = start.episode();
+      from = start.startedFrom();
+    }
+    kept.sort(WRITTEN_ORDER);
+    return new CheckpointCatalog(run, List.copyOf(kept), rejected);
+  }
+
+  /** The first checkpoint {@code attempt} committed at or after {@code episode}. */
+  Optional<CheckpointManifest> firstOf(int attempt, long episode) {
+    return usable.stream()
+        .filter(m -> m.attempt() == attempt && m.episode() >= episode)
+        .findFirst();
+  }
+
   /** Usable checkpoints in written order. */
   List<CheckpointManifest> all() {
     return usable;

@@ -1,6 +1,5 @@
 package dev.ratchet.core.supervisor;
 
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.DivergenceSpec;
 import dev.ratchet.api.v1alpha1.NonFiniteAction;
@@ -18,6 +17,16 @@ import java.util.Optional;
  * fraction × best}; with a negative start it means "lost more than (1 − fraction) of what was
  * gained since the start". No drop is judged before the metric rose above the baseline: there is
  * nothing to lose yet.
+ *
+ * <p>The noise guard: windowed means of noisy episodes wander. The best counts as learned only when
+ * it lies more than {@code minStandardErrors} standard errors above the baseline, and a drop counts
+ * only when it is that many standard errors below the best, each time the standard error of the
+ * difference of the two windowed means (√(se₁² + se₂²), se = window std / √episodes). A run still
+ * near its starting level is never rolled back for wandering around it: an intercept run whose
+ * windowed score moved between −626 and −606 was rolled back three times on noise, then failed.
+ *
+ * <p>Judged episode by episode from the trainer's per-episode records, so the verdict does not
+ * depend on how often the platform reads.
  */
 final class DivergencePolicy {
 
@@ -37,38 +46,54 @@ final class DivergencePolicy {
    */
   record Verdict(Kind kind, String reason) {}
 
-  /** The drop threshold, or null before a baseline and a gain over it are known. */
+  /**
+   * The drop threshold, or null before a baseline is known and the best lies significantly above it
+   * (nothing learned yet, so nothing to lose).
+   */
   Double threshold(DivergenceSpec spec, WatchStatus watch) {
     if (watch.divergenceBest == null
         || watch.divergenceBaseline == null
-        || watch.divergenceBest <= watch.divergenceBaseline) {
+        || !(watch.divergenceBest - watch.divergenceBaseline
+            > spec.minStandardErrors * baselineGap(watch))) {
       return null;
     }
     return watch.divergenceBaseline
         + spec.dropBelowFractionOfBest * (watch.divergenceBest - watch.divergenceBaseline);
   }
 
-  /** Raises the remembered best from a checkpoint's metric (reports may have been missed). */
-  void noteCheckpointValue(WatchStatus watch, double value, long episode) {
+  /** Standard error of best − baseline (the baseline 0 of a positive metric is exact). */
+  private static double baselineGap(WatchStatus w) {
+    double best = orZero(w.divergenceBestStandardError);
+    double base = orZero(w.divergenceBaselineStandardError);
+    return Math.sqrt(best * best + base * base);
+  }
+
+  private static double orZero(Double d) {
+    return d == null ? 0 : d;
+  }
+
+  /** Raises the remembered best from a full-window reading. */
+  private static void noteBest(WatchStatus watch, double value, double se, long episode) {
     if (watch.divergenceBest == null || value > watch.divergenceBest) {
       watch.divergenceBest = value;
       watch.divergenceBestEpisode = episode;
+      watch.divergenceBestStandardError = se;
     }
   }
 
   /**
-   * Updates what status remembers from a report of the current attempt and judges it.
+   * Updates what status remembers from a reading of the current attempt and judges it.
    *
    * @param spec the divergence spec (enabled)
    * @param attempt the current attempt (for the grace period)
-   * @param progress a report of the current attempt
+   * @param progress a reading of the current attempt
    * @param beforeLastPhase whether the attempt trains a phase before the last (alpha collapse)
    * @param watch remembered signals, updated in place
    */
   Optional<Verdict> judge(
       DivergenceSpec spec,
       AttemptStatus attempt,
-      ProgressReport progress,
+      Reading progress,
       boolean beforeLastPhase,
       WatchStatus watch) {
     long episode = progress.episode();
@@ -86,20 +111,29 @@ final class DivergencePolicy {
       }
     }
 
-    Double value = Signals.of(progress, spec.metric);
+    Double value = progress.value(spec.metric);
     boolean fullWindow = progress.windowEpisodes() >= spec.window && Signals.finite(value);
+    double se = progress.standardError(spec.metric);
     if (fullWindow) {
       if (watch.divergenceBaseline == null) {
         watch.divergenceBaseline = Math.min(0.0, value);
+        // a baseline of 0 is exact; a negative first window is as noisy as any other
+        watch.divergenceBaselineStandardError = value < 0 ? se : 0.0;
       }
-      noteCheckpointValue(watch, value, episode);
+      noteBest(watch, value, se, episode);
     }
     long start = attempt.startEpisode == null ? 0 : attempt.startEpisode;
     boolean inGrace = episode < start + spec.graceEpisodes;
     boolean inCooldown = watch.cooldownUntilEpisode != null && episode < watch.cooldownUntilEpisode;
 
     Double threshold = threshold(spec, watch);
-    if (fullWindow && !inGrace && !inCooldown && threshold != null && value < threshold) {
+    double dropNoise = Math.hypot(orZero(watch.divergenceBestStandardError), se);
+    if (fullWindow
+        && !inGrace
+        && !inCooldown
+        && threshold != null
+        && value < threshold
+        && watch.divergenceBest - value > spec.minStandardErrors * dropNoise) {
       return Optional.of(
           new Verdict(
               Kind.DROP,
@@ -118,6 +152,11 @@ final class DivergencePolicy {
                   + Signals.fmt(watch.divergenceBest)
                   + " seen at episode "
                   + watch.divergenceBestEpisode
+                  + (dropNoise > 0
+                      ? "; the drop is "
+                          + Signals.fmt((watch.divergenceBest - value) / dropNoise)
+                          + " standard errors"
+                      : "")
                   + ")"));
     }
 

@@ -1,6 +1,5 @@
 package dev.ratchet.core.supervisor;
 
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.EarlyStoppingSpec;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import java.util.Optional;
@@ -16,13 +15,12 @@ final class EarlyStoppingPolicy {
    * Updates the remembered best and says why the run should stop, or empty.
    *
    * @param spec the early stopping spec
-   * @param window episodes a report's window must hold before it counts
-   * @param progress a report of the current attempt
+   * @param window episodes a reading's window must hold before it counts
+   * @param progress a reading of the current attempt
    * @param watch remembered signals, updated in place
    */
-  Optional<String> judge(
-      EarlyStoppingSpec spec, int window, ProgressReport progress, WatchStatus watch) {
-    Double value = Signals.of(progress, spec.metric);
+  Optional<String> judge(EarlyStoppingSpec spec, int window, Reading progress, WatchStatus watch) {
+    Double value = progress.value(spec.metric);
     if (progress.windowEpisodes() < window || !Signals.finite(value)) {
       return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
 import java.util.List;
 
@@ -11,24 +12,47 @@ import java.util.List;
  * started; a trainer that was seen and is then not reported at all counts as gone.
  *
  * @param trainer the newest attempt's trainer, or null when there is none
+ *     <p>Episode records let the brain judge every episode, not only the moments it reads: the
+ *     platform passes the records of the observed trainer's attempt after {@link
+ *     Supervisor#judgedThrough} — the live trainer's from {@code /v1/progress?after=EPISODE}, an
+ *     ended trainer's from the records file it left in storage. Records the brain has already
+ *     judged are ignored, so passing more than asked is harmless.
+ * @param trainer the newest attempt's trainer, or null when there is none
  * @param progress the trainer's latest /v1/progress answer, or null when unavailable
  * @param checkpoints manifests of the committed checkpoints listed from storage
  * @param rejectedCheckpoints ids of checkpoint folders without a manifest or with a bad sha256
+ * @param episodes per-episode records of the trainer's attempt, oldest first (may be empty)
  */
 public record Observation(
     TrainerObservation trainer,
     ProgressReport progress,
     List<CheckpointManifest> checkpoints,
-    List<String> rejectedCheckpoints) {
+    List<String> rejectedCheckpoints,
+    List<EpisodeRecord> episodes) {
 
   public Observation {
     checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
     rejectedCheckpoints =
         rejectedCheckpoints == null ? List.of() : List.copyOf(rejectedCheckpoints);
+    episodes = episodes == null ? List.of() : List.copyOf(episodes);
+  }
+
+  /** An observation whose episode records are those the progress report carries. */
+  public Observation(
+      TrainerObservation trainer,
+      ProgressReport progress,
+      List<CheckpointManifest> checkpoints,
+      List<String> rejectedCheckpoints) {
+    this(
+        trainer,
+        progress,
+        checkpoints,
+        rejectedCheckpoints,
+        progress == null ? List.of() : progress.episodes());
   }
 
   /** Nothing seen yet: no trainer, no progress, no checkpoints. */
   public static Observation empty() {
-    return new Observation(null, null, List.of(), List.of());
+    return new Observation(null, null, List.of(), List.of(), List.of());
   }
 }

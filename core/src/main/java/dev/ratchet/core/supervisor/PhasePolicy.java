@@ -1,6 +1,5 @@
 package dev.ratchet.core.supervisor;
 
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
@@ -14,9 +13,9 @@ import java.util.OptionalInt;
  * The phase machine: where each phase ends by count, and whether its metric gate holds.
  *
  * <p>A metric gate holds when every non-empty list is satisfied: any one condition of {@code
- * anyOf}, and all conditions of {@code allOf}. A condition is satisfied once it has held in every
- * progress report for {@code forEpisodes} episodes; the episode it started holding at is kept in
- * status (watch.gateHeldSince) because reports arrive one at a time and the operator may restart.
+ * anyOf}, and all conditions of {@code allOf}. A condition is satisfied once it has held after
+ * every episode for {@code forEpisodes} episodes; the episode it started holding at is kept in
+ * status (watch.gateHeldSince) because readings arrive in batches and the operator may restart.
  */
 final class PhasePolicy {
 
@@ -60,13 +59,13 @@ final class PhasePolicy {
   }
 
   /**
-   * Updates the held-since episodes from a report and says why the gate holds, or empty.
+   * Updates the held-since episodes from a reading and says why the gate holds, or empty.
    *
    * @param phase the phase being trained
-   * @param progress a report of the current attempt
+   * @param progress a reading of the current attempt
    * @param watch where held-since episodes are kept
    */
-  Optional<String> metricGate(PhaseSpec phase, ProgressReport progress, WatchStatus watch) {
+  Optional<String> metricGate(PhaseSpec phase, Reading progress, WatchStatus watch) {
     List<MetricCondition> anyOf = phase.until.anyOf;
     List<MetricCondition> allOf = phase.until.allOf;
     if (anyOf.isEmpty() && allOf.isEmpty()) {
@@ -86,12 +85,12 @@ final class PhasePolicy {
   }
 
   private static List<String> satisfied(
-      String list, List<MetricCondition> conditions, ProgressReport progress, WatchStatus watch) {
+      String list, List<MetricCondition> conditions, Reading progress, WatchStatus watch) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < conditions.size(); i++) {
       MetricCondition c = conditions.get(i);
       String key = list + "[" + i + "]";
-      Double value = Signals.of(progress, c.metric);
+      Double value = progress.value(c.metric);
       boolean holds =
           Signals.finite(value) && (c.below != null ? value < c.below : value > c.above);
       if (!holds) {

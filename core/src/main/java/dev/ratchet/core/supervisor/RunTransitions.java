@@ -1,7 +1,6 @@
 package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.AttemptReason;
 import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.DivergenceSpec;
@@ -45,7 +44,7 @@ final class RunTransitions {
     this.launcher = launcher;
   }
 
-  void diverged(Turn t, DivergencePolicy.Verdict verdict, ProgressReport p) {
+  void diverged(Turn t, DivergencePolicy.Verdict verdict, long episode) {
     TrainingRunStatus s = t.status;
     DivergenceSpec spec = t.spec.divergence;
     WatchStatus w = t.watch();
@@ -69,8 +68,10 @@ final class RunTransitions {
       return;
     }
     Double threshold = divergence.threshold(spec, w);
-    Optional<CheckpointManifest> best = t.catalog.best(t.spec.checkpoints.best.metric);
-    Optional<CheckpointManifest> lastGood = t.catalog.lastGood(spec.metric, threshold);
+    // the line of training up to the diverging episode, however late that episode was read
+    CheckpointCatalog then = t.catalog.line(s.currentAttempt, episode);
+    Optional<CheckpointManifest> best = then.best(t.spec.checkpoints.best.metric);
+    Optional<CheckpointManifest> lastGood = then.lastGood(spec.metric, threshold);
     Optional<CheckpointManifest> target =
         spec.action.rollbackTo == RollbackTarget.BEST
             ? best.or(() -> lastGood)
@@ -104,9 +105,9 @@ final class RunTransitions {
             + s.rollbacks
             + " of "
             + spec.maxRollbacks;
-    recorder.history(t, HistoryType.ROLLBACK, "episode " + p.episode(), to, p.episode(), reason);
+    recorder.history(t, HistoryType.ROLLBACK, "episode " + episode, to, episode, reason);
     t.event(EventType.ROLLED_BACK, "Rolled back: " + reason + ".");
-    int phaseIndex = target.map(CheckpointManifest::phaseIndex).orElse(0);
+    int phaseIndex = target.map(m -> AttemptLauncher.phaseOf(t, m)).orElse(0);
     launcher.plan(
         t,
         AttemptReason.ROLLBACK,
@@ -167,7 +168,13 @@ final class RunTransitions {
     // the drop that made the user roll back must not trigger an automatic rollback right away
     t.watch().cooldownUntilEpisode = m.episode() + t.spec.divergence.cooldownEpisodes;
     launcher.plan(
-        t, AttemptReason.MANUAL_ROLLBACK, m.phaseIndex(), m.id(), t.now, "manual rollback", false);
+        t,
+        AttemptReason.MANUAL_ROLLBACK,
+        AttemptLauncher.phaseOf(t, m),
+        m.id(),
+        t.now,
+        "manual rollback",
+        false);
     s.state = RunState.ROLLING_BACK;
     launcher.carryOut(t);
   }
@@ -180,24 +187,28 @@ final class RunTransitions {
     return (ids.size() > few.size() ? "…, " : "") + String.join(", ", few);
   }
 
-  void metricGateHeld(Turn t, String why, ProgressReport p) {
+  void metricGateHeld(Turn t, String why, long episode) {
     TrainingRunStatus s = t.status;
     int i = s.currentAttempt.phaseIndex;
     if (i == t.spec.phases.size() - 1) {
       t.stopIfActive("the last phase's gate held: " + why, true);
-      succeed(t, "The last phase " + s.phase + " ended at episode " + p.episode() + ": " + why);
+      succeed(t, "The last phase " + s.phase + " ended at episode " + episode + ": " + why);
       return;
     }
-    String reason = "phase " + s.phase + " ended at episode " + p.episode() + ": " + why;
-    recorder.history(
-        t, HistoryType.PHASE_TRANSITION, s.phase, t.phaseName(i + 1), p.episode(), reason);
+    String reason = "phase " + s.phase + " ended at episode " + episode + ": " + why;
+    recorder.history(t, HistoryType.PHASE_TRANSITION, s.phase, t.phaseName(i + 1), episode, reason);
     t.event(
         EventType.PHASE_TRANSITION,
         "Phase " + s.phase + " → " + t.phaseName(i + 1) + ": " + reason + ".");
-    // the stopping trainer writes a preempt checkpoint: that is the phase-end the next one starts
-    // from
-    launcher.plan(
-        t, AttemptReason.PHASE_TRANSITION, i + 1, PlannedAttemptStatus.LATEST, t.now, reason, true);
+    // The next phase starts from the first checkpoint at or after the gate's episode; when the
+    // trainer has written none since, the preempt checkpoint it writes on stopping is that one.
+    String from =
+        t.catalog
+            .firstOf(s.currentAttempt.number, episode)
+            .map(CheckpointManifest::id)
+            .orElse(PlannedAttemptStatus.LATEST);
+    boolean preempt = PlannedAttemptStatus.LATEST.equals(from);
+    launcher.plan(t, AttemptReason.PHASE_TRANSITION, i + 1, from, t.now, reason, preempt);
     s.state = RunState.TRANSITIONING;
     launcher.carryOut(t);
   }
@@ -315,16 +326,16 @@ final class RunTransitions {
     }
   }
 
-  void earlyStop(Turn t, String why, ProgressReport p) {
+  void earlyStop(Turn t, String why, long episode) {
     TrainingRunStatus s = t.status;
     t.stopIfActive("early stopping: " + why, false);
-    recorder.history(t, HistoryType.EARLY_STOP, s.phase, null, p.episode(), why);
+    recorder.history(t, HistoryType.EARLY_STOP, s.phase, null, episode, why);
     s.state = RunState.EARLY_STOPPED;
     s.completionTime = t.time();
     s.nextAttempt = null;
     s.message =
         "Early stopped at episode "
-            + p.episode()
+            + episode
             + ": "
             + why
             + ". The best checkpoint is "

@@ -1,10 +1,9 @@
 package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.RunMetric;
 
-/** Reads a watched metric out of a progress report or a checkpoint manifest. */
+/** Reads a watched metric out of a checkpoint manifest; names and formats figures. */
 final class Signals {
 
   private Signals() {}
@@ -16,16 +15,6 @@ final class Signals {
       case REWARD_MEAN -> "rewardMean";
       case ALPHA_ENTROPY -> "alphaEntropy";
       case GRAD_NORM -> "gradNorm";
-    };
-  }
-
-  /** The metric in a progress report, or null when not reported. */
-  static Double of(ProgressReport progress, RunMetric metric) {
-    return switch (metric) {
-      case SCORE_MEAN -> progress.scoreMean();
-      case REWARD_MEAN -> progress.rewardMean();
-      case ALPHA_ENTROPY -> progress.alphaEntropy();
-      case GRAD_NORM -> progress.gradNorm();
     };
   }
 

@@ -97,14 +97,6 @@ final class StatusRecorder {
       s.latestCheckpoint = catalog.ref(latest);
       Optional<CheckpointManifest> best = catalog.best(t.spec.checkpoints.best.metric);
       s.bestCheckpoint = best.map(catalog::ref).orElse(s.bestCheckpoint);
-      if (t.spec.divergence.enabled) {
-        catalog
-            .best(t.spec.divergence.metric)
-            .ifPresent(
-                m ->
-                    divergence.noteCheckpointValue(
-                        w, Signals.of(m, t.spec.divergence.metric), m.episode()));
-      }
       Double threshold =
           t.spec.divergence.enabled ? divergence.threshold(t.spec.divergence, w) : null;
       s.lastGoodCheckpoint =

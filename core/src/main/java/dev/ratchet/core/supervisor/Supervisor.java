@@ -154,7 +154,11 @@ public final class Supervisor {
       reached = Math.max(reached, p.episode());
     }
     if (reached >= a.untilEpisode) {
-      transitions.attemptFinished(t);
+      // The end of a phase is judged before it is accepted: a collapse, a gate or a plateau in the
+      // episodes since the last read decides as it would have while the trainer ran.
+      if (!judge(t)) {
+        transitions.attemptFinished(t);
+      }
     } else {
       transitions.crashed(
           t,
@@ -180,29 +184,8 @@ public final class Supervisor {
       return;
     }
     s.state = RunState.RUNNING;
-    int phaseIndex = s.currentAttempt.phaseIndex;
-    boolean beforeLast = phaseIndex < t.spec.phases.size() - 1;
-    if (t.spec.divergence.enabled) {
-      Optional<DivergencePolicy.Verdict> verdict =
-          divergence.judge(t.spec.divergence, s.currentAttempt, p, beforeLast, t.watch());
-      if (verdict.isPresent()) {
-        transitions.diverged(t, verdict.get(), p);
-        return;
-      }
-    }
-    Optional<String> gate = phases.metricGate(t.spec.phases.get(phaseIndex), p, t.watch());
-    if (gate.isPresent()) {
-      transitions.metricGateHeld(t, gate.get(), p);
+    if (judge(t)) {
       return;
-    }
-    if (t.spec.earlyStopping != null) {
-      Optional<String> stop =
-          earlyStopping.judge(
-              t.spec.earlyStopping, TrainerConfigResolver.metricsWindow(t.spec), p, t.watch());
-      if (stop.isPresent()) {
-        transitions.earlyStop(t, stop.get(), p);
-        return;
-      }
     }
     s.message =
         "Attempt "
@@ -214,6 +197,60 @@ public final class Supervisor {
             + " of "
             + s.currentAttempt.untilEpisode
             + ".";
+  }
+
+  /**
+   * Judges every episode of the current attempt not judged yet, in order, as if the platform had
+   * read after each: divergence, then the phase's metric gate, then early stopping. Stops at the
+   * first that decides the run's next step.
+   *
+   * @return whether one did
+   */
+  private boolean judge(Turn t) {
+    TrainingRunStatus s = t.status;
+    int phaseIndex = s.currentAttempt.phaseIndex;
+    boolean beforeLast = phaseIndex < t.spec.phases.size() - 1;
+    for (Reading r : t.unjudgedReadings()) {
+      s.currentAttempt.judgedThroughEpisode = r.episode();
+      if (t.spec.divergence.enabled) {
+        Optional<DivergencePolicy.Verdict> verdict =
+            divergence.judge(t.spec.divergence, s.currentAttempt, r, beforeLast, t.watch());
+        if (verdict.isPresent()) {
+          transitions.diverged(t, verdict.get(), r.episode());
+          return true;
+        }
+      }
+      Optional<String> gate = phases.metricGate(t.spec.phases.get(phaseIndex), r, t.watch());
+      if (gate.isPresent()) {
+        transitions.metricGateHeld(t, gate.get(), r.episode());
+        return true;
+      }
+      if (t.spec.earlyStopping != null) {
+        Optional<String> stop =
+            earlyStopping.judge(
+                t.spec.earlyStopping, TrainerConfigResolver.metricsWindow(t.spec), r, t.watch());
+        if (stop.isPresent()) {
+          transitions.earlyStop(t, stop.get(), r.episode());
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The episode after which a platform should pass the trainer's episode records: the current
+   * attempt's last judged episode (records up to it are judged already).
+   */
+  public static long judgedThrough(TrainingRunStatus status) {
+    AttemptStatus a = status == null ? null : status.currentAttempt;
+    if (a == null) {
+      return 0;
+    }
+    if (a.judgedThroughEpisode != null) {
+      return a.judgedThroughEpisode;
+    }
+    return a.startEpisode == null ? 0 : a.startEpisode;
   }
 
   /** Deletes what retention lets go, never anything the old or new status refers to. */
@@ -301,6 +338,9 @@ public final class Supervisor {
     }
     if (s.watch.phaseEndCheckpoints == null) {
       s.watch.phaseEndCheckpoints = new ArrayList<>();
+    }
+    if (s.watch.phaseStartedFrom == null) {
+      s.watch.phaseStartedFrom = new LinkedHashMap<>();
     }
     return s;
   }

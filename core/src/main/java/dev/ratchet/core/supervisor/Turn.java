@@ -1,12 +1,15 @@
 package dev.ratchet.core.supervisor;
 
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /** The inputs of one decision and the outcome it builds up (actions and the new status). */
 final class Turn {
@@ -42,6 +45,34 @@ final class Turn {
   ProgressReport currentProgress() {
     ProgressReport p = observation.progress();
     return p != null && status.attempt != null && p.attempt() == status.attempt ? p : null;
+  }
+
+  /**
+   * The current attempt's readings not judged yet, oldest first: one per episode from the records
+   * when there are any, else the latest progress report when it is newer.
+   */
+  List<Reading> unjudgedReadings() {
+    AttemptStatus a = status.currentAttempt;
+    if (a == null || status.attempt == null) {
+      return List.of();
+    }
+    long after = Supervisor.judgedThrough(status);
+    TreeMap<Long, Reading> readings = new TreeMap<>();
+    for (EpisodeRecord r : observation.episodes()) {
+      Reading reading = r.attempt() == status.attempt ? Reading.of(r) : null;
+      if (reading != null && reading.episode() > after) {
+        readings.put(reading.episode(), reading);
+      }
+    }
+    ProgressReport p = currentProgress();
+    if (p != null
+        && p.episode() > after
+        && (readings.isEmpty() || p.episode() > readings.lastKey())) {
+      // The report is newer than the records (or there are none): judge it too. Its windowed
+      // figures are those of its episode, so it is simply one more reading.
+      readings.put(p.episode(), Reading.of(p));
+    }
+    return List.copyOf(readings.values());
   }
 
   void act(Action action) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.StorageLayout;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -80,6 +81,27 @@ class S3CheckpointStoreTest {
 
   static String sha(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void readsAnAttemptsEpisodeRecordsSkippingATornLastLineAndNoneBeforeTheFirst() throws Exception {
+    assertThat(store("records").episodes(1)).isEmpty();
+    String key = StorageLayout.metricsFile("ratchet", "research", "records", 1);
+    String lines =
+        "{\"episode\":1,\"score\":10.0,\"reward\":1.0,\"length\":10,\"phase\":\"train\","
+            + "\"attempt\":1,\"envSteps\":10,\"time\":\"t\",\"window\":{\"episodes\":1,"
+            + "\"scoreMean\":10.0,\"scoreStd\":0.0,\"rewardMean\":1.0,\"rewardStd\":0.0,"
+            + "\"nonFiniteCount\":0}}\n"
+            + "{\"episode\":2,\"score\":20.0,\"reward\":1.0,\"length\":20,\"phase\":\"train\","
+            + "\"attempt\":1,\"envSteps\":30,\"time\":\"t\"}\n"
+            + "{\"episode\":3,\"sco";
+    put(s3.client(), key, lines.getBytes(StandardCharsets.UTF_8));
+
+    List<EpisodeRecord> records = store("records").episodes(1);
+
+    assertThat(records).extracting(EpisodeRecord::episode).containsExactly(1L, 2L);
+    assertThat(records.get(0).window().scoreMean()).isEqualTo(10.0);
+    assertThat(records.get(1).window()).isNull(); // written before windows were recorded
   }
 
   @Test

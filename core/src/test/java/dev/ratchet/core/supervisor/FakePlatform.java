@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -38,8 +39,21 @@ final class FakePlatform {
     Sample at(long episode, TrainerConfig config);
   }
 
-  /** One point of a series. */
-  record Sample(double score, double reward, Double alpha, double gradNorm, boolean nonFinite) {
+  /** One point of a series: windowed means, and the spread of the episodes in the window. */
+  record Sample(
+      double score,
+      double reward,
+      Double alpha,
+      double gradNorm,
+      boolean nonFinite,
+      double scoreStd,
+      double rewardStd) {
+
+    /** A point whose episodes hardly vary (standard deviation 0.05). */
+    Sample(double score, double reward, Double alpha, double gradNorm, boolean nonFinite) {
+      this(score, reward, alpha, gradNorm, nonFinite, 0.05, 0.05);
+    }
+
     static Sample of(double score, double reward) {
       return new Sample(score, reward, null, 0.3, false);
     }
@@ -66,6 +80,9 @@ final class FakePlatform {
   Series series;
   double episodesPerMinute = 10;
 
+  /** Whether the fake trainer serves per-episode records, as the real one does. */
+  boolean servesEpisodes = true;
+
   // the one trainer the platform runs
   int trainerAttempt;
   TrainerPhase trainerPhase;
@@ -77,6 +94,10 @@ final class FakePlatform {
   long nonFinite;
 
   final TreeMap<String, CheckpointManifest> storage = new TreeMap<>();
+
+  /** The per-episode records each attempt left in storage. */
+  final Map<Integer, List<EpisodeRecord>> records = new TreeMap<>();
+
   final TreeSet<String> rejected = new TreeSet<>();
   final List<Decision> decisions = new ArrayList<>();
   final List<Action> actions = new ArrayList<>();
@@ -138,6 +159,7 @@ final class FakePlatform {
       if (s.nonFinite()) {
         nonFinite++;
       }
+      record(s);
       if (episode >= config.untilEpisode()) {
         write(CheckpointKind.FINAL);
         trainerPhase = TrainerPhase.SUCCEEDED;
@@ -176,7 +198,43 @@ final class FakePlatform {
             now.toString(),
             metrics,
             false,
-            List.of()));
+            List.of(),
+            idOf(config.resumeFrom())));
+  }
+
+  private void record(Sample s) {
+    int window = (int) Math.min(config.metricsWindow(), episode - attemptStart);
+    records
+        .computeIfAbsent(trainerAttempt, a -> new ArrayList<>())
+        .add(
+            new EpisodeRecord(
+                episode,
+                s.score(),
+                s.reward(),
+                100,
+                config.phase(),
+                trainerAttempt,
+                episode * 1150,
+                now.toString(),
+                s.alpha(),
+                null,
+                null,
+                new EpisodeRecord.Window(
+                    window,
+                    s.score(),
+                    s.scoreStd(),
+                    s.reward(),
+                    s.rewardStd(),
+                    s.gradNorm(),
+                    nonFinite)));
+  }
+
+  /** The trainer's records after the episode the brain has judged through. */
+  private List<EpisodeRecord> unjudgedRecords() {
+    long after = Supervisor.judgedThrough(status);
+    return records.getOrDefault(trainerAttempt, List.of()).stream()
+        .filter(r -> r.episode() > after)
+        .toList();
   }
 
   Observation observe() {
@@ -197,7 +255,7 @@ final class FakePlatform {
               config.untilEpisode(),
               window,
               s.score(),
-              0.05,
+              s.scoreStd(),
               s.score() * 1.5,
               s.reward(),
               s.alpha(),
@@ -209,8 +267,16 @@ final class FakePlatform {
               ProgressReport.TrainerState.TRAINING,
               now.toString());
     }
+    // A live trainer's records come with its report; an ended one's from storage.
+    List<EpisodeRecord> episodes =
+        !servesEpisodes || trainerPhase == null || trainerPhase == TrainerPhase.PENDING
+            ? List.of()
+            : unjudgedRecords();
+    if (progress == null && trainerPhase == TrainerPhase.RUNNING) {
+      episodes = List.of();
+    }
     return new Observation(
-        trainer, progress, new ArrayList<>(storage.values()), new ArrayList<>(rejected));
+        trainer, progress, new ArrayList<>(storage.values()), new ArrayList<>(rejected), episodes);
   }
 
   void apply(Decision d) {

@@ -19,26 +19,32 @@ class PoliciesTest {
 
   final DivergencePolicy divergence = new DivergencePolicy();
 
-  static ProgressReport report(long episode, double score, Double alpha, double grad) {
-    return new ProgressReport(
-        1,
-        "train",
-        episode,
-        episode * 100,
-        10_000,
-        100,
-        score,
-        1.0,
-        score,
-        score,
-        alpha,
-        grad,
-        3e-4,
-        10.0,
-        0,
-        null,
-        ProgressReport.TrainerState.TRAINING,
-        "2026-01-01T00:00:00Z");
+  static Reading report(long episode, double score, Double alpha, double grad) {
+    return reading(episode, score, 1.0, alpha, grad);
+  }
+
+  /** A full 100-episode window with mean {@code score} and standard deviation {@code std}. */
+  static Reading reading(long episode, double score, double std, Double alpha, double grad) {
+    return Reading.of(
+        new ProgressReport(
+            1,
+            "train",
+            episode,
+            episode * 100,
+            10_000,
+            100,
+            score,
+            std,
+            score,
+            score,
+            alpha,
+            grad,
+            3e-4,
+            10.0,
+            0,
+            null,
+            ProgressReport.TrainerState.TRAINING,
+            "2026-01-01T00:00:00Z"));
   }
 
   static AttemptStatus attemptFrom(long start) {
@@ -95,6 +101,44 @@ class PoliciesTest {
         .isEmpty();
     assertThat(divergence.judge(spec, attemptFrom(0), report(450, 49.5, null, 0.5), true, watch))
         .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(DivergencePolicy.Kind.DROP));
+  }
+
+  @Test
+  void aBestWithinTheNoiseOfTheBaselineCountsAsNothingLearned() {
+    DivergenceSpec spec = new DivergenceSpec();
+    WatchStatus watch = new WatchStatus();
+    // the intercept run near random: windows of 100 episodes with a spread of 100 wander by ±10
+    for (double score : new double[] {-616.8, -606, -611, -625}) {
+      assertThat(
+              divergence.judge(
+                  spec, attemptFrom(0), reading(300, score, 100, null, 1), true, watch))
+          .isEmpty();
+    }
+    assertThat(watch.divergenceBaseline).isEqualTo(-616.8);
+    assertThat(watch.divergenceBest).isEqualTo(-606.0);
+    // 10.8 above the baseline, 3 standard errors of the difference are 42.4: nothing learned yet
+    assertThat(divergence.threshold(spec, watch)).isNull();
+    // with the guard off, the old rule halves a gain that is pure noise and calls −625 a collapse
+    spec.minStandardErrors = 0;
+    assertThat(divergence.threshold(spec, watch)).isEqualTo(-611.4);
+    assertThat(
+            divergence.judge(spec, attemptFrom(0), reading(400, -625, 100, null, 1), true, watch))
+        .isPresent();
+  }
+
+  @Test
+  void aDropBelowTheThresholdCountsOnlyWhenItIsAboveTheNoise() {
+    DivergenceSpec spec = new DivergenceSpec();
+    WatchStatus watch = new WatchStatus();
+    divergence.judge(spec, attemptFrom(0), reading(300, 100, 30, null, 1), true, watch);
+    assertThat(divergence.threshold(spec, watch)).isEqualTo(50.0);
+    // a window whose episodes spread by 200: 51 below the best is under 3 standard errors (61.6)
+    assertThat(divergence.judge(spec, attemptFrom(0), reading(400, 49, 200, null, 1), true, watch))
+        .isEmpty();
+    // the same mean with the usual spread is a collapse, and the reason says by how much
+    assertThat(divergence.judge(spec, attemptFrom(0), reading(450, 49, 30, null, 1), true, watch))
+        .hasValueSatisfying(
+            v -> assertThat(v.reason()).contains("the drop is 12.02 standard errors"));
   }
 
   @Test

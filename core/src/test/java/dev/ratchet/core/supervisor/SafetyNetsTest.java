@@ -53,7 +53,7 @@ class SafetyNetsTest {
     assertThat(p.violations).isEmpty();
     List<HistoryEntry> rollbacks = p.history(HistoryType.ROLLBACK);
     assertThat(rollbacks).hasSize(1);
-    assertThat(rollbacks.get(0).episode).isEqualTo(1350); // the first report after the NaN
+    assertThat(rollbacks.get(0).episode).isEqualTo(1337); // the episode of the NaN itself
     assertThat(rollbacks.get(0).reason).contains("1 non-finite (NaN/Inf) update(s)");
     // the best checkpoint when it happened: the score had plateaued at 500 from episode 1000
     assertThat(rollbacks.get(0).to).isEqualTo("ep-000001300-a0001");

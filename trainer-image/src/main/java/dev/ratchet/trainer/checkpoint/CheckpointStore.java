@@ -157,7 +157,8 @@ public final class CheckpointStore {
         m.createdAt(),
         m.metrics(),
         m.nonFinite(),
-        List.copyOf(files));
+        List.copyOf(files),
+        m.startedFrom());
   }
 
   /** UTF-8 bytes, for small JSON files. */

@@ -11,16 +11,23 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 
-/** {@code /metrics}, {@code /v1/progress} and {@code /healthz} on one port (JDK HttpServer). */
+/**
+ * {@code /metrics}, {@code /v1/progress} and {@code /healthz} on one port (JDK HttpServer). {@code
+ * /v1/progress?after=EPISODE} adds the records of the episodes after that one.
+ */
 public final class TrainerHttpServer implements AutoCloseable {
 
   private final HttpServer server;
 
   public TrainerHttpServer(
-      int port, PrometheusRegistry registry, Supplier<ProgressReport> progress, ObjectMapper json)
+      int port,
+      PrometheusRegistry registry,
+      LongFunction<ProgressReport> progressAfter,
+      ObjectMapper json)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
@@ -33,7 +40,21 @@ public final class TrainerHttpServer implements AutoCloseable {
         });
     server.createContext(
         "/v1/progress",
-        ex -> send(ex, 200, "application/json", json.writeValueAsBytes(progress.get())));
+        ex -> {
+          OptionalLong after = after(ex.getRequestURI().getRawQuery());
+          if (after == null) {
+            send(
+                ex,
+                400,
+                "text/plain",
+                "after must be an episode number, e.g. /v1/progress?after=1200\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          // Without ?after the report carries no records (there is nothing to be after).
+          ProgressReport report = progressAfter.apply(after.orElse(Long.MAX_VALUE));
+          send(ex, 200, "application/json", json.writeValueAsBytes(report));
+        });
     server.createContext(
         "/healthz", ex -> send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
     // Scrapes must never wait on training: one small thread of their own.
@@ -45,6 +66,23 @@ public final class TrainerHttpServer implements AutoCloseable {
               return t;
             }));
     server.start();
+  }
+
+  /** The {@code after} query parameter: empty when absent, null when not a number. */
+  static OptionalLong after(String query) {
+    if (query == null) {
+      return OptionalLong.empty();
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("after=")) {
+        try {
+          return OptionalLong.of(Long.parseLong(pair.substring("after=".length())));
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return OptionalLong.empty();
   }
 
   /** The bound port (useful when 0 asked for any free one). */

@@ -31,9 +31,16 @@ final class ScoreWindow {
     return items.stream().mapToDouble(v -> v[column]).average().orElse(Double.NaN);
   }
 
+  /** Population standard deviation of the score. */
   double std() {
-    double m = mean(0);
-    return Math.sqrt(items.stream().mapToDouble(v -> (v[0] - m) * (v[0] - m)).average().orElse(0));
+    return std(0);
+  }
+
+  /** Population standard deviation of a column (0 score, 1 per-step reward). */
+  double std(int column) {
+    double m = mean(column);
+    return Math.sqrt(
+        items.stream().mapToDouble(v -> (v[column] - m) * (v[column] - m)).average().orElse(0));
   }
 
   double max() {

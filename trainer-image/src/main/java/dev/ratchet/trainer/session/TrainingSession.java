@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class TrainingSession implements AutoCloseable {
             return t;
           });
   private final StringBuilder records = new StringBuilder();
+  // The newest records, for readers that ask for the episodes since their last read.
+  private final ArrayDeque<EpisodeRecord> recent = new ArrayDeque<>();
   private final AtomicReference<ProgressReport> progress = new AtomicReference<>();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
@@ -119,6 +122,21 @@ public final class TrainingSession implements AutoCloseable {
 
   public ProgressReport progress() {
     return progress.get();
+  }
+
+  /**
+   * The progress report with the records of the episodes after {@code after} (at most {@value
+   * ProgressReport#EPISODES_LIMIT}, the newest), so a reader judges every episode however seldom it
+   * reads.
+   */
+  public ProgressReport progressAfter(long after) {
+    ProgressReport p = progress.get();
+    List<EpisodeRecord> since;
+    synchronized (recent) {
+      since =
+          recent.stream().filter(r -> r.episode() > after && r.episode() <= p.episode()).toList();
+    }
+    return p.withEpisodes(since);
   }
 
   /**
@@ -212,6 +230,15 @@ public final class TrainingSession implements AutoCloseable {
     metrics.episode(e.score(), e.length());
     // Router figures (moe only) are those of the last update.
     RouterStats router = lastStats == null ? null : lastStats.router();
+    EpisodeRecord.Window w =
+        new EpisodeRecord.Window(
+            window.count(),
+            window.mean(0),
+            window.std(0),
+            window.mean(1),
+            window.std(1),
+            lastStats != null && lastStats.minibatches() > 0 ? lastStats.gradNorm() : null,
+            nonFinite);
     EpisodeRecord r =
         new EpisodeRecord(
             episode,
@@ -224,7 +251,14 @@ public final class TrainingSession implements AutoCloseable {
             Instant.now().toString(),
             router == null ? null : router.alphaEntropy(),
             router == null ? null : router.expertUsage(),
-            router == null ? null : router.temperature());
+            router == null ? null : router.temperature(),
+            w);
+    synchronized (recent) {
+      recent.addLast(r);
+      if (recent.size() > ProgressReport.EPISODES_LIMIT) {
+        recent.removeFirst();
+      }
+    }
     try {
       records.append(json.writeValueAsString(r)).append('\n');
     } catch (IOException ex) {
@@ -289,7 +323,8 @@ public final class TrainingSession implements AutoCloseable {
             Instant.now().toString(),
             m,
             false,
-            null);
+            null,
+            StorageLayout.checkpointIdOf(config.resumeFrom()));
     Future<CheckpointManifest> f =
         uploads.submit(
             () -> {

@@ -1,0 +1,91 @@
+package dev.ratchet.core.supervisor;
+
+import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.RunMetric;
+
+/**
+ * The windowed signals after one episode, as the rules judge them: read from that episode's record
+ * (every episode is judged, however seldom the platform reads) or, when the trainer sends no
+ * records, from its latest progress report.
+ *
+ * @param episode the episode just finished
+ * @param windowEpisodes episodes in the window (fewer than the window early in an attempt)
+ * @param scoreMean mean score over the window, or null
+ * @param scoreStd standard deviation of the score over the window, or null
+ * @param rewardMean mean per-step reward over the window, or null
+ * @param rewardStd standard deviation of that reward, or null
+ * @param alphaEntropy router alpha entropy at the last update (moe), or null
+ * @param gradNorm gradient norm at the last update, or null
+ * @param nonFiniteCount updates skipped for NaN/Inf so far
+ */
+record Reading(
+    long episode,
+    int windowEpisodes,
+    Double scoreMean,
+    Double scoreStd,
+    Double rewardMean,
+    Double rewardStd,
+    Double alphaEntropy,
+    Double gradNorm,
+    long nonFiniteCount) {
+
+  /** The reading of a record with windowed statistics, or null for one without. */
+  static Reading of(EpisodeRecord r) {
+    EpisodeRecord.Window w = r.window();
+    if (w == null) {
+      return null;
+    }
+    return new Reading(
+        r.episode(),
+        w.episodes(),
+        w.scoreMean(),
+        w.scoreStd(),
+        w.rewardMean(),
+        w.rewardStd(),
+        r.alphaEntropy(),
+        w.gradNorm(),
+        w.nonFiniteCount());
+  }
+
+  /** The reading of a progress report (reward spread unknown). */
+  static Reading of(ProgressReport p) {
+    return new Reading(
+        p.episode(),
+        p.windowEpisodes(),
+        p.scoreMean(),
+        p.scoreStd(),
+        p.rewardMean(),
+        null,
+        p.alphaEntropy(),
+        p.gradNorm(),
+        p.nonFiniteCount());
+  }
+
+  /** The value of a watched metric, or null when not reported. */
+  Double value(RunMetric metric) {
+    return switch (metric) {
+      case SCORE_MEAN -> scoreMean;
+      case REWARD_MEAN -> rewardMean;
+      case ALPHA_ENTROPY -> alphaEntropy;
+      case GRAD_NORM -> gradNorm;
+    };
+  }
+
+  /**
+   * The standard error of a windowed mean (std / √episodes); 0 for a metric that is not a window
+   * mean or whose spread is not reported, so the noise guard never blocks on missing figures.
+   */
+  double standardError(RunMetric metric) {
+    Double std =
+        switch (metric) {
+          case SCORE_MEAN -> scoreStd;
+          case REWARD_MEAN -> rewardStd;
+          case ALPHA_ENTROPY, GRAD_NORM -> null;
+        };
+    if (std == null || !Double.isFinite(std) || windowEpisodes <= 0) {
+      return 0;
+    }
+    return std / Math.sqrt(windowEpisodes);
+  }
+}
