@@ -123,8 +123,8 @@ public final class ScriptedTrainer {
                 new CheckpointManifest.FileEntry(
                     "parameters.bin",
                     params.length,
-                    HexFormat.of()
-                        .formatHex(MessageDigest.getInstance("SHA-256").digest(params)))));
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(params)))),
+            StorageLayout.checkpointIdOf(config.resumeFrom()));
     put(config.storage().bucket(), folder + "manifest.json", json.writeValueAsBytes(manifest));
   }
 
