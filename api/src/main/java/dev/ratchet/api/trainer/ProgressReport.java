@@ -27,6 +27,8 @@ import java.util.List;
  * @param episodes the records of this attempt's episodes after the one a reader named with {@code
  *     ?after=EPISODE}, oldest first, at most {@value #EPISODES_LIMIT} (the newest); empty when not
  *     asked. A supervisor that reads them judges every episode, however seldom it reads.
+ * @param lastNonFinite where the newest update with skipped steps first went NaN/Inf, e.g. "episode
+ *     396: gradient of experts.weight"; null when none did in this attempt
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProgressReport(
@@ -48,7 +50,8 @@ public record ProgressReport(
     CommittedCheckpoint lastCheckpoint,
     TrainerState state,
     String updatedAt,
-    List<EpisodeRecord> episodes) {
+    List<EpisodeRecord> episodes,
+    String lastNonFinite) {
 
   /** Most episode records one report carries. */
   public static final int EPISODES_LIMIT = 10_000;
@@ -96,7 +99,8 @@ public record ProgressReport(
         lastCheckpoint,
         state,
         updatedAt,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** The same report carrying {@code records} as its episodes. */
@@ -120,7 +124,8 @@ public record ProgressReport(
         lastCheckpoint,
         state,
         updatedAt,
-        records);
+        records,
+        lastNonFinite);
   }
 
   /**

@@ -18,6 +18,11 @@ public class MoeSpec {
   @JsonPropertyDescription("Whether the alpha entropy term spreads (maximize) or focuses routing.")
   public EntropyGoal alphaEntropyGoal = EntropyGoal.MAXIMIZE;
 
+  @JsonPropertyDescription(
+      "Hold the alpha entropy in this band by tuning its coefficient automatically;"
+          + " alphaEntropyCoef and alphaEntropyGoal then give the starting coefficient.")
+  public AlphaEntropyTarget alphaEntropyTarget;
+
   @Default("0.0")
   @Min(0)
   @JsonPropertyDescription("Weight of the Switch-style load balance loss.")

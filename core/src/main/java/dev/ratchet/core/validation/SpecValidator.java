@@ -1,5 +1,6 @@
 package dev.ratchet.core.validation;
 
+import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -117,6 +119,41 @@ public final class SpecValidator {
       checkConditions(phase.until.anyOf, path + ".until.anyOf", moe, violations);
       checkConditions(phase.until.allOf, path + ".until.allOf", moe, violations);
       checkMoeOnlyFields(phase, path, moe, violations);
+      if (moe && phase.moe != null && phase.moe.alphaEntropyTarget != null) {
+        checkBand(phase.moe.alphaEntropyTarget, path + ".moe.alphaEntropyTarget", spec, violations);
+      }
+    }
+  }
+
+  /** A band must lie inside what E experts can show: [0, ln E], low below high. */
+  private static void checkBand(
+      AlphaEntropyTarget band, String path, TrainingRunSpec spec, List<Violation> violations) {
+    if (band.low == null || band.high == null) {
+      return; // the schema reports the missing field
+    }
+    int experts = spec.model.experts;
+    double lnE = Math.log(experts);
+    if (band.high > lnE) {
+      violations.add(
+          new Violation(
+              path + ".high",
+              String.format(
+                  Locale.ROOT,
+                  "must be at most ln(model.experts) = ln %d = %.3f, the largest alpha entropy %d"
+                      + " experts can have; got %s",
+                  experts,
+                  lnE,
+                  experts,
+                  band.high)));
+    }
+    if (band.low >= band.high) {
+      violations.add(
+          new Violation(
+              path + ".low",
+              "must be below high ("
+                  + band.high
+                  + "): the band is low ≤ alpha entropy ≤ high; got "
+                  + band.low));
     }
   }
 

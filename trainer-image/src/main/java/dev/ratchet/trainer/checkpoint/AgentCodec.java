@@ -1,5 +1,6 @@
 package dev.ratchet.trainer.checkpoint;
 
+import dev.ratchet.trainer.policy.AlphaEntropyController;
 import dev.ratchet.trainer.rl.PpoAgent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,12 +36,23 @@ public final class AgentCodec {
               agent.writeState(out);
               out.writeDouble(session.bestScoreMean());
               out.writeLong(session.nonFinite());
+              out.writeInt(session.phaseIndex());
+              out.writeBoolean(session.band() != null);
+              if (session.band() != null) {
+                out.writeDouble(session.band().above());
+                out.writeDouble(session.band().below());
+              }
             }));
     return files;
   }
 
-  /** Restores {@code agent} from checkpoint files; returns the session counters saved with it. */
-  public static SessionCounters decode(Map<String, byte[]> files, PpoAgent agent)
+  /**
+   * Restores {@code agent} from checkpoint files; returns the session counters saved with it. A
+   * band controller saved in the same phase as {@code band}'s is restored into it; one of another
+   * phase is not (each phase starts its own band from its spec).
+   */
+  public static SessionCounters decode(
+      Map<String, byte[]> files, PpoAgent agent, int phaseIndex, AlphaEntropyController band)
       throws IOException {
     for (String name : new String[] {PARAMETERS, OPTIMIZER, STATE}) {
       if (!files.containsKey(name)) {
@@ -51,7 +63,17 @@ public final class AgentCodec {
         DataInputStream o = in(files.get(OPTIMIZER));
         DataInputStream s = in(files.get(STATE))) {
       agent.read(p, o, s);
-      return new SessionCounters(s.readDouble(), s.readLong());
+      double best = s.readDouble();
+      long nonFinite = s.readLong();
+      int savedPhase = s.readInt();
+      if (s.readBoolean()) {
+        double above = s.readDouble();
+        double below = s.readDouble();
+        if (band != null && savedPhase == phaseIndex) {
+          band.restore(above, below);
+        }
+      }
+      return new SessionCounters(best, nonFinite, phaseIndex, band);
     } catch (CheckpointRefusedException e) {
       throw e;
     } catch (IOException e) {
@@ -83,6 +105,9 @@ public final class AgentCodec {
    *
    * @param bestScoreMean best windowed score mean seen so far (NaN before a full window)
    * @param nonFinite updates skipped for NaN/Inf so far
+   * @param phaseIndex the phase being trained
+   * @param band the phase's alpha entropy band controller, or null
    */
-  public record SessionCounters(double bestScoreMean, long nonFinite) {}
+  public record SessionCounters(
+      double bestScoreMean, long nonFinite, int phaseIndex, AlphaEntropyController band) {}
 }

@@ -22,6 +22,7 @@ public final class Adam {
   private float[][] vNext;
   private final float[][] pNext;
   private long step;
+  private int rejectedParameter = -1;
 
   public Adam(ParameterSet params, double eps) {
     this.eps = eps;
@@ -83,6 +84,7 @@ public final class Adam {
       }
     }
     if (!finite) {
+      rejectedParameter = firstNonFinite(pNext);
       return false;
     }
     step = next;
@@ -96,6 +98,22 @@ public final class Adam {
       System.arraycopy(pNext[i], 0, params.values(i), 0, pNext[i].length);
     }
     return true;
+  }
+
+  /** Index of the first parameter the last rejected step made non-finite, or -1. */
+  public int rejectedParameter() {
+    return rejectedParameter;
+  }
+
+  private static int firstNonFinite(float[][] values) {
+    for (int i = 0; i < values.length; i++) {
+      for (float x : values[i]) {
+        if (!Float.isFinite(x)) {
+          return i;
+        }
+      }
+    }
+    return -1;
   }
 
   /** Writes moments and step as raw bits. */

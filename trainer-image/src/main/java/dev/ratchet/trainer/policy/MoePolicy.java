@@ -148,6 +148,18 @@ public final class MoePolicy implements Policy {
   }
 
   @Override
+  public List<String> diagnosticNames() {
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                "alphaEntropy", "routingEntropy", "loadBalance", "expertSimilarity", "routerLoss"));
+    for (int i = 0; i < experts; i++) {
+      names.add("expertUsage[" + i + "]");
+    }
+    return names;
+  }
+
+  @Override
   public RouterStats summarize(double[] d) {
     List<Double> usage = new ArrayList<>(experts);
     int dead = 0;
@@ -158,8 +170,21 @@ public final class MoePolicy implements Policy {
         dead++;
       }
     }
+    double signedCoef =
+        settings.alphaEntropyGoal() == EntropyGoal.MINIMIZE
+            ? settings.alphaEntropyCoef()
+            : -settings.alphaEntropyCoef();
     return new RouterStats(
-        settings.routing(), settings.temperature(), d[0], d[1], usage, dead, d[2], d[3], d[4]);
+        settings.routing(),
+        settings.temperature(),
+        d[0],
+        d[1],
+        usage,
+        dead,
+        d[2],
+        d[3],
+        d[4],
+        signedCoef);
   }
 
   private Forward forward(NDArray[] p, NDArray obs) {

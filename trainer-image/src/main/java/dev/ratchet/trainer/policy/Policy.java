@@ -1,6 +1,7 @@
 package dev.ratchet.trainer.policy;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * An actor-critic network for discrete actions, as PPO sees it: a batched rollout step (with the
@@ -41,6 +42,11 @@ public interface Policy {
   /** Length of {@link Evaluation#diagnostics()} (0 when the policy reports none). */
   default int diagnosticsSize() {
     return 0;
+  }
+
+  /** Names of the {@link Evaluation#diagnostics()} entries, in order (for non-finite reports). */
+  default List<String> diagnosticNames() {
+    return List.of();
   }
 
   /** Turns diagnostics averaged over an update's minibatches into router statistics. */

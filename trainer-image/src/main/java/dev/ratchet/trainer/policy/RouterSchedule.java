@@ -38,6 +38,17 @@ public final class RouterSchedule {
         c.routing(), c.temperature(), c.moe(), c.phaseStartEpisode(), c.phaseEndEpisode());
   }
 
+  /** A controller for the phase's alpha entropy band, or null when the phase sets none. */
+  public AlphaEntropyController bandController() {
+    if (moe.alphaEntropyTarget == null) {
+      return null;
+    }
+    return new AlphaEntropyController(
+        moe.alphaEntropyTarget,
+        moe.alphaEntropyCoef,
+        moe.alphaEntropyGoal == null ? EntropyGoal.MAXIMIZE : moe.alphaEntropyGoal);
+  }
+
   /** The settings in force at {@code episode}. */
   public RouterSettings at(long episode) {
     long span = endEpisode - startEpisode;

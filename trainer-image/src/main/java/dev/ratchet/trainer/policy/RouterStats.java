@@ -15,6 +15,8 @@ import java.util.List;
  * @param loadBalance the Switch load balance term E · Σ f_i · P_i (1 when balanced)
  * @param expertSimilarity mean pairwise cosine similarity of the expert outputs
  * @param auxLoss the router terms added to the loss, weighted
+ * @param alphaEntropyCoef the signed weight of the alpha entropy term in force (positive pushes the
+ *     entropy down, negative up)
  */
 public record RouterStats(
     Routing routing,
@@ -25,7 +27,8 @@ public record RouterStats(
     int deadExperts,
     double loadBalance,
     double expertSimilarity,
-    double auxLoss) {
+    double auxLoss,
+    double alphaEntropyCoef) {
 
   public RouterStats {
     expertUsage = List.copyOf(expertUsage);

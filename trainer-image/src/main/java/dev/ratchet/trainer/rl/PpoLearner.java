@@ -12,7 +12,9 @@ import dev.ratchet.trainer.policy.ParameterSet;
 import dev.ratchet.trainer.policy.Policy;
 import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.policy.Sequences;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The PPO update: epochs × shuffled minibatches of the clipped surrogate, (clipped) value loss and
@@ -82,6 +84,7 @@ public final class PpoLearner {
     int applied = 0;
     int skipped = 0;
     boolean stoppedEarly = false;
+    NonFinite firstNonFinite = null;
     ParameterSet ps = policy.parameters();
     for (int epoch = 0; epoch < ppo.epochs && !stoppedEarly; epoch++) {
       shuffle(order, rng);
@@ -91,11 +94,14 @@ public final class PpoLearner {
         int[] chosen = Arrays.copyOfRange(order, start, start + perMinibatch);
         Sequences seq = recurrent ? sequences(rollout, chosen) : null;
         int[] samples = recurrent ? sequenceSamples(rollout, chosen) : chosen;
-        float[] stats = new float[5 + diagnostics];
-        float[][] grads = minibatchGradients(rollout, samples, seq, ppo, clip, stats);
+        float[] fetched = new float[6 + diagnostics];
+        float[][] grads = minibatchGradients(rollout, samples, seq, ppo, clip, fetched);
         double norm = grads == null ? Double.NaN : globalNorm(grads);
         // Never let a non-finite gradient or parameter reach the engine or a checkpoint.
         boolean stepped = Double.isFinite(norm) && step(ps, grads, norm, ppo.maxGradNorm, lr);
+        if (!stepped && firstNonFinite == null) {
+          firstNonFinite = whereNonFinite(fetched, grads);
+        }
         // PyTorch accumulates gradients into the engine copies: the next minibatch starts from
         // fresh ones whether or not this one was applied (a rejected gradient left behind was
         // added to every later one, so one non-finite gradient froze training until a restart).
@@ -105,14 +111,14 @@ public final class PpoLearner {
           continue;
         }
         for (int k = 0; k < 5; k++) {
-          sums[k] += stats[k];
+          sums[k] += fetched[1 + k];
         }
         sums[5] += norm;
         for (int k = 0; k < diagnostics; k++) {
-          sums[6 + k] += stats[5 + k];
+          sums[6 + k] += fetched[6 + k];
         }
         applied++;
-        epochKl += stats[3];
+        epochKl += fetched[4];
         epochSteps++;
       }
       if (ppo.targetKl != null && epochSteps > 0 && epochKl / epochSteps > ppo.targetKl) {
@@ -141,7 +147,36 @@ public final class PpoLearner {
         applied,
         skipped,
         stoppedEarly,
-        router);
+        router,
+        firstNonFinite);
+  }
+
+  /**
+   * Where a rejected step first went non-finite: a loss term (the PPO terms first, then the
+   * policy's), else the first parameter whose gradient is, else the parameter the Adam step made
+   * so.
+   */
+  private NonFinite whereNonFinite(float[] fetched, float[][] grads) {
+    if (grads == null) {
+      List<String> names = new ArrayList<>(PpoObjective.TERM_NAMES);
+      names.addAll(policy.diagnosticNames());
+      for (int k = 1; k < Math.min(fetched.length, names.size()); k++) {
+        if (!Float.isFinite(fetched[k])) {
+          return new NonFinite(NonFinite.Kind.LOSS, names.get(k));
+        }
+      }
+      return new NonFinite(NonFinite.Kind.LOSS, names.get(0));
+    }
+    ParameterSet ps = policy.parameters();
+    for (int i = 0; i < grads.length; i++) {
+      for (float g : grads[i]) {
+        if (!Float.isFinite(g)) {
+          return new NonFinite(NonFinite.Kind.GRADIENT, ps.name(i));
+        }
+      }
+    }
+    int i = adam.rejectedParameter();
+    return new NonFinite(NonFinite.Kind.PARAMETER, i < 0 ? "?" : ps.name(i));
   }
 
   /** Clips {@code grads} to {@code maxNorm} and takes an Adam step, unless it is not finite. */
@@ -187,11 +222,12 @@ public final class PpoLearner {
 
   /**
    * Forward and backward on one minibatch (rollout indices {@code idx}, in the order the policy
-   * expects); fills {@code stats} (policy loss, value loss, entropy, approx KL, clip fraction, then
-   * the policy's diagnostics) and returns the gradients, or null when the loss is not finite.
+   * expects); fills {@code fetched} (loss, policy loss, value loss, entropy, approx KL, clip
+   * fraction, then the policy's diagnostics) and returns the gradients, or null when the loss is
+   * not finite.
    */
   private float[][] minibatchGradients(
-      Rollout r, int[] idx, Sequences seq, PpoSpec ppo, double clip, float[] stats) {
+      Rollout r, int[] idx, Sequences seq, PpoSpec ppo, double clip, float[] fetched) {
     int size = idx.length;
     int obsDim = r.obsDim;
     int actions = policy.actions();
@@ -238,12 +274,12 @@ public final class PpoLearner {
                 ev, new PpoObjective.Targets(oneHotNd, oldLogpNd, advNd, retNd, oldVNd), ppo, clip);
         // One copy out of the engine for every number of the step.
         lossValue = terms.fetched().toFloatArray();
+        System.arraycopy(lossValue, 0, fetched, 0, fetched.length);
         if (!Float.isFinite(lossValue[0])) {
           return null;
         }
         gc.backward(terms.loss());
       }
-      System.arraycopy(lossValue, 1, stats, 0, stats.length);
       float[][] grads = new float[params.length][];
       for (int i = 0; i < params.length; i++) {
         grads[i] = params[i].getGradient().toFloatArray();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.policy.Evaluation;
 import dev.ratchet.trainer.policy.Scalars;
+import java.util.List;
 
 /**
  * The PPO minibatch loss on engine arrays: clipped surrogate, (clipped) value loss, entropy bonus
@@ -29,9 +30,13 @@ final class PpoObjective {
   record Targets(
       NDArray oneHot, NDArray oldLogp, NDArray advantages, NDArray returns, NDArray oldValues) {}
 
+  /** Names of the figures {@link Terms#fetched()} starts with, in order. */
+  static final List<String> TERM_NAMES =
+      List.of("loss", "policyLoss", "valueLoss", "entropy", "approxKl", "clipFraction");
+
   /**
-   * The loss to differentiate, and the figures fetched with it: loss, policy loss, value loss,
-   * entropy, approx KL, clip fraction, then the policy's diagnostics.
+   * The loss to differentiate, and the figures fetched with it: {@link #TERM_NAMES}, then the
+   * policy's diagnostics.
    */
   record Terms(NDArray loss, NDArray fetched) {}
 

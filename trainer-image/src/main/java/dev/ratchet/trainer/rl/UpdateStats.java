@@ -19,6 +19,7 @@ import dev.ratchet.trainer.policy.RouterStats;
  * @param stoppedEarly whether the target-KL stop ended the epochs early
  * @param router how the mixture-of-experts router behaved (moe only; null otherwise, or when no
  *     minibatch step was applied)
+ * @param firstNonFinite where the first skipped step of the update went non-finite, or null
  */
 public record UpdateStats(
     double policyLoss,
@@ -33,4 +34,5 @@ public record UpdateStats(
     int minibatches,
     int nonFinite,
     boolean stoppedEarly,
-    RouterStats router) {}
+    RouterStats router,
+    NonFinite firstNonFinite) {}

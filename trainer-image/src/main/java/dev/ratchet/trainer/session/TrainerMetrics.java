@@ -2,6 +2,7 @@ package dev.ratchet.trainer.session;
 
 import dev.ratchet.api.trainer.MetricNames;
 import dev.ratchet.trainer.policy.RouterStats;
+import dev.ratchet.trainer.rl.NonFinite;
 import dev.ratchet.trainer.rl.UpdateStats;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -34,6 +35,12 @@ public final class TrainerMetrics {
   /** Mean pairwise cosine similarity of the expert outputs. */
   public static final String EXPERT_SIMILARITY = "ratchet_expert_similarity";
 
+  /** The signed alpha entropy coefficient in force: fixed, or tuned to hold a band. */
+  public static final String ALPHA_ENTROPY_COEF = "ratchet_alpha_entropy_coef";
+
+  /** The episode of the newest update with skipped steps, labelled where it first went NaN/Inf. */
+  public static final String NONFINITE_SOURCE = "ratchet_nonfinite_source";
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final CounterDataPoint episodes;
   private final CounterDataPoint envSteps;
@@ -58,7 +65,9 @@ public final class TrainerMetrics {
   private GaugeDataPoint deadExperts;
   private GaugeDataPoint loadBalance;
   private GaugeDataPoint expertSimilarity;
+  private GaugeDataPoint alphaEntropyCoef;
   private GaugeDataPoint[] expertUsage;
+  private Gauge nonFiniteSource;
 
   public TrainerMetrics(String namespace, String run, String phase, int attempt, String device) {
     String[] names = {
@@ -181,6 +190,12 @@ public final class TrainerMetrics {
       loadBalance = gauge(LOAD_BALANCE, "Switch load balance term (1 = balanced).", names, values);
       expertSimilarity =
           gauge(EXPERT_SIMILARITY, "Mean pairwise cosine of expert outputs.", names, values);
+      alphaEntropyCoef =
+          gauge(
+              ALPHA_ENTROPY_COEF,
+              "Signed alpha entropy coefficient in force (positive lowers the entropy).",
+              names,
+              values);
       String[] withExpert = Arrays.copyOf(names, names.length + 1);
       withExpert[names.length] = MetricNames.LABEL_EXPERT;
       Gauge usage =
@@ -202,9 +217,30 @@ public final class TrainerMetrics {
     deadExperts.set(r.deadExperts());
     loadBalance.set(r.loadBalance());
     expertSimilarity.set(r.expertSimilarity());
+    alphaEntropyCoef.set(r.alphaEntropyCoef());
     for (int i = 0; i < expertUsage.length; i++) {
       expertUsage[i].set(r.expertUsage().get(i));
     }
+  }
+
+  /** Keeps one series: where the newest skipped update went non-finite, valued with its episode. */
+  void nonFiniteSource(NonFinite where, long episode) {
+    if (nonFiniteSource == null) {
+      String[] names = Arrays.copyOf(labelNames, labelNames.length + 2);
+      names[labelNames.length] = "kind";
+      names[labelNames.length + 1] = "tensor";
+      nonFiniteSource =
+          Gauge.builder()
+              .name(NONFINITE_SOURCE)
+              .help("Episode of the newest update with NaN/Inf, by where it went non-finite first.")
+              .labelNames(names)
+              .register(registry);
+    }
+    nonFiniteSource.clear();
+    String[] values = Arrays.copyOf(labelValues, labelValues.length + 2);
+    values[labelValues.length] = where.kind().label();
+    values[labelValues.length + 1] = where.tensor();
+    nonFiniteSource.labelValues(values).set(episode);
   }
 
   void checkpointFailed() {

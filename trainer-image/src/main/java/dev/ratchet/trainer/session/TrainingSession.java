@@ -15,7 +15,9 @@ import dev.ratchet.trainer.checkpoint.CheckpointStore;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
 import dev.ratchet.trainer.env.EnvFactory;
 import dev.ratchet.trainer.env.VecEnv;
+import dev.ratchet.trainer.policy.AlphaEntropyController;
 import dev.ratchet.trainer.policy.RouterSchedule;
+import dev.ratchet.trainer.policy.RouterSettings;
 import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.rl.PpoAgent;
 import dev.ratchet.trainer.rl.UpdateStats;
@@ -51,6 +53,7 @@ public final class TrainingSession implements AutoCloseable {
   private final ScoreWindow window;
   private final ScoreWindow bestWindow;
   private final RouterSchedule routerSchedule;
+  private final AlphaEntropyController band;
   private final ExecutorService uploads =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -70,6 +73,7 @@ public final class TrainingSession implements AutoCloseable {
   private int recordsPending;
   private double bestScoreMean = Double.NaN;
   private long nonFinite;
+  private volatile String lastNonFinite;
   private long startEpisode;
   private UpdateStats lastStats;
 
@@ -88,6 +92,7 @@ public final class TrainingSession implements AutoCloseable {
     this.window = new ScoreWindow(Math.max(1, config.metricsWindow()));
     this.bestWindow = new ScoreWindow(Math.max(1, config.checkpoints().bestWindow()));
     this.routerSchedule = RouterSchedule.of(config);
+    this.band = routerSchedule.bandController();
     publishProgress();
   }
 
@@ -97,7 +102,8 @@ public final class TrainingSession implements AutoCloseable {
       return;
     }
     LoadedCheckpoint c = store.load(config.resumeFrom());
-    AgentCodec.SessionCounters counters = AgentCodec.decode(c.files(), agent);
+    AgentCodec.SessionCounters counters =
+        AgentCodec.decode(c.files(), agent, config.phaseIndex(), band);
     bestScoreMean = counters.bestScoreMean();
     nonFinite = counters.nonFinite();
     startEpisode = agent.episodes();
@@ -153,7 +159,8 @@ public final class TrainingSession implements AutoCloseable {
       double frac = remainingFraction();
       double lr = ppo.annealLearningRate ? ppo.learningRate * frac : ppo.learningRate;
       double clip = ppo.annealClipRange ? ppo.clipRange * frac : ppo.clipRange;
-      agent.policy().setRouter(routerSchedule.at(agent.episodes()));
+      RouterSettings scheduled = routerSchedule.at(agent.episodes());
+      agent.policy().setRouter(band == null ? scheduled : band.apply(scheduled));
       long stepsBefore = agent.envSteps();
       List<VecEnv.Episode> ended = agent.collect(ppo);
       metrics.steps(agent.envSteps() - stepsBefore);
@@ -164,6 +171,20 @@ public final class TrainingSession implements AutoCloseable {
       }
       lastStats = agent.update(ppo, Math.max(lr, 0), Math.max(clip, 1e-8));
       nonFinite += lastStats.nonFinite();
+      if (band != null && lastStats.router() != null) {
+        band.observe(lastStats.router().alphaEntropy());
+      }
+      if (lastStats.firstNonFinite() != null) {
+        lastNonFinite =
+            "episode " + agent.episodes() + ": " + lastStats.firstNonFinite().describe();
+        metrics.nonFiniteSource(lastStats.firstNonFinite(), agent.episodes());
+        LOG.warning(
+            "skipped "
+                + lastStats.nonFinite()
+                + " non-finite minibatch step(s) in the update at "
+                + lastNonFinite
+                + " went NaN/Inf first");
+      }
       metrics.update(lastStats);
       publishProgress();
       if (stopRequested || agent.episodes() >= config.untilEpisode()) {
@@ -298,7 +319,9 @@ public final class TrainingSession implements AutoCloseable {
             config.storage().prefix(), config.namespace(), config.run(), id);
     // Encoding copies the state now, so training may go on while the bytes upload.
     Map<String, byte[]> files =
-        AgentCodec.encode(agent, new AgentCodec.SessionCounters(bestScoreMean, nonFinite));
+        AgentCodec.encode(
+            agent,
+            new AgentCodec.SessionCounters(bestScoreMean, nonFinite, config.phaseIndex(), band));
     long bytes = files.values().stream().mapToLong(b -> b.length).sum();
     Map<String, Double> m = new LinkedHashMap<>();
     if (window.count() > 0) {
@@ -387,7 +410,9 @@ public final class TrainingSession implements AutoCloseable {
             nonFinite,
             lastCheckpoint,
             state,
-            Instant.now().toString()));
+            Instant.now().toString(),
+            List.of(),
+            lastNonFinite));
     if (any) {
       metrics.window(window.mean(0), window.mean(1));
     }

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.StorageLayout;
+import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
+import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.policy.AlphaEntropyController;
 import dev.ratchet.trainer.rl.PpoAgent;
 import dev.ratchet.trainer.rl.Settings;
 import dev.ratchet.trainer.storage.MinioObjectStore;
@@ -79,15 +82,22 @@ class CheckpointStoreTest {
           store.save(
               folder,
               manifest("ep-000000007-a0001", 7),
-              AgentCodec.encode(a, new AgentCodec.SessionCounters(42.5, 3)));
+              AgentCodec.encode(a, new AgentCodec.SessionCounters(42.5, 3, 1, saturated())));
       assertThat(saved.files())
           .extracting(CheckpointManifest.FileEntry::name)
           .containsExactly(AgentCodec.PARAMETERS, AgentCodec.OPTIMIZER, AgentCodec.STATE);
 
       LoadedCheckpoint loaded = store.load(store.uri(folder));
       assertThat(loaded.manifest()).isEqualTo(saved);
-      AgentCodec.SessionCounters counters = AgentCodec.decode(loaded.files(), b);
-      assertThat(counters).isEqualTo(new AgentCodec.SessionCounters(42.5, 3));
+      // the band's multipliers resume in the phase that saved them, and only there
+      AlphaEntropyController samePhase = band();
+      AgentCodec.SessionCounters counters = AgentCodec.decode(loaded.files(), b, 1, samePhase);
+      assertThat(counters.bestScoreMean()).isEqualTo(42.5);
+      assertThat(counters.nonFinite()).isEqualTo(3);
+      assertThat(samePhase.coefficient()).isEqualTo(saturated().coefficient()).isEqualTo(-0.5);
+      AlphaEntropyController nextPhase = band();
+      AgentCodec.decode(loaded.files(), b, 2, nextPhase);
+      assertThat(nextPhase.coefficient()).isEqualTo(band().coefficient()).isEqualTo(-0.05);
 
       assertSameBits(a, b);
       assertThat(b.adam().step()).isEqualTo(a.adam().step()).isEqualTo(6);
@@ -128,8 +138,8 @@ class CheckpointStoreTest {
         PpoAgent four = new PpoAgent(new VecCartPole(4, 500, 1), Settings.mlp64(), 1, m);
         PpoAgent eight = new PpoAgent(new VecCartPole(8, 500, 1), Settings.mlp64(), 1, m)) {
       Map<String, byte[]> files =
-          AgentCodec.encode(four, new AgentCodec.SessionCounters(Double.NaN, 0));
-      assertThatThrownBy(() -> AgentCodec.decode(files, eight))
+          AgentCodec.encode(four, new AgentCodec.SessionCounters(Double.NaN, 0, 0, null));
+      assertThatThrownBy(() -> AgentCodec.decode(files, eight, 0, null))
           .isInstanceOf(CheckpointRefusedException.class)
           .hasMessageContaining("4 environments, config has 8");
     }
@@ -243,5 +253,23 @@ class CheckpointStoreTest {
     public void checkBucket(String bucket) throws IOException {
       real.checkBucket(bucket);
     }
+  }
+
+  /** A band of [0.3, 0.5] starting from "maximize 0.05". */
+  private static AlphaEntropyController band() {
+    AlphaEntropyTarget target = new AlphaEntropyTarget();
+    target.low = 0.3;
+    target.high = 0.5;
+    target.maxCoef = 0.5;
+    return new AlphaEntropyController(target, 0.05, EntropyGoal.MAXIMIZE);
+  }
+
+  /** The same band after many updates far under it: the push up is at its bound. */
+  private static AlphaEntropyController saturated() {
+    AlphaEntropyController c = band();
+    for (int i = 0; i < 1000; i++) {
+      c.observe(0.0);
+    }
+    return c;
   }
 }

@@ -28,6 +28,8 @@ class PpoGuardsTest {
       UpdateStats s = agent.update(ppo, 1e-3, 0.2);
       assertThat(s.nonFinite()).isEqualTo(3);
       assertThat(s.minibatches()).isZero();
+      // a NaN advantage poisons the surrogate first: the report names that term
+      assertThat(s.firstNonFinite().describe()).isEqualTo("loss term policyLoss");
       assertThat(agent.adam().step()).isZero();
       float[][] after = agent.policy().parameters().snapshot();
       for (int i = 0; i < before.length; i++) {
@@ -58,6 +60,8 @@ class PpoGuardsTest {
       UpdateStats rejected = agent.update(ppo, 1e39, 0.2);
       assertThat(rejected.nonFinite()).isEqualTo(4);
       assertThat(rejected.minibatches()).isZero();
+      assertThat(rejected.firstNonFinite())
+          .isEqualTo(new NonFinite(NonFinite.Kind.PARAMETER, "actor.0.weight"));
       assertThat(agent.adam().step()).isEqualTo(steps);
       // A twin restored from the agent's state has no engine copies with gradients in them: the
       // next update must be the same for both.
