@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.CheckpointsSpec;
 import dev.ratchet.api.v1alpha1.EarlyStoppingSpec;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
@@ -92,6 +93,7 @@ class SchemaDocumentationTest {
     phase.until.anyOf.add(new MetricCondition());
     phase.until.allOf.add(new MetricCondition());
     phase.moe = new MoeSpec();
+    phase.moe.alphaEntropyTarget = new AlphaEntropyTarget();
     spec.phases.add(phase);
     return spec;
   }

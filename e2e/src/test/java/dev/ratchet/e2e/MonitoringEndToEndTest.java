@@ -64,7 +64,7 @@ class MonitoringEndToEndTest {
             work.resolve("promtool.log"))) {
       int code = promtool.waitFor(Duration.ofSeconds(60));
       assertThat(code).as("promtool check rules %s\n%s", RULES, promtool.output()).isZero();
-      assertThat(promtool.output()).contains("SUCCESS: 5 rules found");
+      assertThat(promtool.output()).contains("SUCCESS: 6 rules found");
     }
   }
 

@@ -37,6 +37,10 @@ public final class MetricNames {
   public static final String PHASE_TRANSITIONS_TOTAL = "ratchet_phase_transitions_total";
   public static final String ROLLBACKS_TOTAL = "ratchet_rollbacks_total";
   public static final String RESTARTS_TOTAL = "ratchet_restarts_total";
+
+  /** Router problems found (moe), labelled reason: routingStuck or deadExpert. */
+  public static final String ROUTER_PROBLEMS_TOTAL = "ratchet_router_problems_total";
+
   public static final String BEST_SCORE_MEAN = "ratchet_best_score_mean";
   public static final String ROLLBACKS_REMAINING = "ratchet_rollbacks_remaining";
 

@@ -45,6 +45,10 @@ public class TrainingRunSpec {
   public DivergenceSpec divergence = new DivergenceSpec();
 
   @JsonPropertyDescription(
+      "Router health (moe only): stuck routing and dead experts, reported or rolled back.")
+  public RouterHealthSpec routerHealth = new RouterHealthSpec();
+
+  @JsonPropertyDescription(
       "Stop the run when the metric stops improving; omit to never stop early.")
   public EarlyStoppingSpec earlyStopping;
 

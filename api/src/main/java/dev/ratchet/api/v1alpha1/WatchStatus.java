@@ -45,6 +45,22 @@ public class WatchStatus {
   @JsonPropertyDescription("Episode since which each phase gate condition has held, by condition.")
   public Map<String, Long> gateHeldSince = new LinkedHashMap<>();
 
+  @JsonPropertyDescription(
+      "Episode since which alpha entropy has stayed flat outside the phase's band, and the value.")
+  public Long routingFlatSince;
+
+  @JsonPropertyDescription("The alpha entropy routingFlatSince started at.")
+  public Double routingFlatValue;
+
+  @JsonPropertyDescription("Episode since which each expert (by index) has been out of use.")
+  public Map<String, Long> expertDeadSince = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Why routing counts as stuck; unset while it does not.")
+  public String routingStuck;
+
+  @JsonPropertyDescription("Which experts count as dead; unset while none does.")
+  public String deadExperts;
+
   @JsonPropertyDescription("Best windowed value of the early stopping metric seen so far.")
   public Double earlyStoppingBest;
 

@@ -137,6 +137,11 @@ final class AttemptLauncher {
     // signals tracked per attempt restart with it; the patience restarts where training resumes
     w.gateHeldSince.clear();
     w.gradNormAboveSince = null;
+    w.routingFlatSince = null;
+    w.routingFlatValue = null;
+    w.routingStuck = null;
+    w.expertDeadSince.clear();
+    w.deadExperts = null;
     w.nonFiniteSeen = 0L;
     if (w.earlyStoppingBestEpisode != null && w.earlyStoppingBestEpisode > startEpisode) {
       w.earlyStoppingBestEpisode = startEpisode;

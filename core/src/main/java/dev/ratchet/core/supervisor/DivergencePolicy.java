@@ -35,7 +35,9 @@ final class DivergencePolicy {
     NON_FINITE,
     DROP,
     GRAD_NORM,
-    ALPHA_ENTROPY
+    ALPHA_ENTROPY,
+    ROUTING_STUCK,
+    DEAD_EXPERT
   }
 
   /**

@@ -28,12 +28,26 @@ public record EventSeries(String metric, String reason) {
   /** Trainer restarts after a crash or a lost pod. */
   public static final EventSeries RESTARTS = new EventSeries(MetricNames.RESTARTS_TOTAL, null);
 
+  /** Routing found stuck outside its band (moe). */
+  public static final EventSeries ROUTING_STUCK =
+      new EventSeries(MetricNames.ROUTER_PROBLEMS_TOTAL, "routingStuck");
+
+  /** Experts found out of use (moe). */
+  public static final EventSeries DEAD_EXPERTS =
+      new EventSeries(MetricNames.ROUTER_PROBLEMS_TOTAL, "deadExpert");
+
   /**
    * Every series, to register at zero when a run is first seen: a counter that first appears at 1
    * shows no {@code increase()} in Prometheus, so the first rollback would raise no alert.
    */
   public static List<EventSeries> all() {
-    return List.of(DIVERGENCE_ROLLBACKS, MANUAL_ROLLBACKS, PHASE_TRANSITIONS, RESTARTS);
+    return List.of(
+        DIVERGENCE_ROLLBACKS,
+        MANUAL_ROLLBACKS,
+        PHASE_TRANSITIONS,
+        RESTARTS,
+        ROUTING_STUCK,
+        DEAD_EXPERTS);
   }
 
   /** The series an event counts in, if any. */
@@ -44,6 +58,8 @@ public record EventSeries(String metric, String reason) {
           case ROLLED_BACK -> DIVERGENCE_ROLLBACKS;
           case MANUAL_ROLLBACK -> MANUAL_ROLLBACKS;
           case RESTARTED -> RESTARTS;
+          case ROUTING_STUCK -> ROUTING_STUCK;
+          case DEAD_EXPERT -> DEAD_EXPERTS;
           default -> null;
         });
   }

@@ -8,6 +8,8 @@ public enum EventType {
   MANUAL_ROLLBACK("ManualRollback", false),
   MANUAL_ROLLBACK_REJECTED("ManualRollbackRejected", true),
   RESTARTED("Restarted", true),
+  ROUTING_STUCK("RoutingStuck", true),
+  DEAD_EXPERT("DeadExpert", true),
   EARLY_STOPPED("EarlyStopped", false),
   CHECKPOINT_COMMITTED("CheckpointCommitted", false),
   CHECKPOINT_REJECTED("CheckpointRejected", true),

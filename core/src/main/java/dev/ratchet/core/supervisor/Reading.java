@@ -3,6 +3,7 @@ package dev.ratchet.core.supervisor;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.RunMetric;
+import java.util.List;
 
 /**
  * The windowed signals after one episode, as the rules judge them: read from that episode's record
@@ -18,6 +19,7 @@ import dev.ratchet.api.v1alpha1.RunMetric;
  * @param alphaEntropy router alpha entropy at the last update (moe), or null
  * @param gradNorm gradient norm at the last update, or null
  * @param nonFiniteCount updates skipped for NaN/Inf so far
+ * @param expertUsage each expert's share of the mixture at the last update (moe), or null
  */
 record Reading(
     long episode,
@@ -28,7 +30,8 @@ record Reading(
     Double rewardStd,
     Double alphaEntropy,
     Double gradNorm,
-    long nonFiniteCount) {
+    long nonFiniteCount,
+    List<Double> expertUsage) {
 
   /** The reading of a record with windowed statistics, or null for one without. */
   static Reading of(EpisodeRecord r) {
@@ -45,7 +48,8 @@ record Reading(
         w.rewardStd(),
         r.alphaEntropy(),
         w.gradNorm(),
-        w.nonFiniteCount());
+        w.nonFiniteCount(),
+        r.expertUsage());
   }
 
   /** The reading of a progress report (reward spread unknown). */
@@ -59,7 +63,8 @@ record Reading(
         null,
         p.alphaEntropy(),
         p.gradNorm(),
-        p.nonFiniteCount());
+        p.nonFiniteCount(),
+        null);
   }
 
   /** The value of a watched metric, or null when not reported. */

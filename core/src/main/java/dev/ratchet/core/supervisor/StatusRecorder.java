@@ -2,6 +2,7 @@ package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
@@ -26,6 +27,7 @@ final class StatusRecorder {
   static final String PROGRESSING = "Progressing";
   static final String DIVERGED = "Diverged";
   static final String DEGRADED = "Degraded";
+  static final String ROUTER_HEALTHY = "RouterHealthy";
 
   /** Most rejected checkpoint ids remembered, so status stays small. */
   static final int REJECTED_LIMIT = 20;
@@ -157,6 +159,9 @@ final class StatusRecorder {
     } else {
       condition(t, DIVERGED, false, "NoDivergence", "No divergence detected.");
     }
+    if (t.spec.model.architecture == Architecture.MOE) {
+      routerCondition(t, w);
+    }
     int crashes = w.consecutiveCrashes == null ? 0 : w.consecutiveCrashes;
     if (failed) {
       condition(t, DEGRADED, true, "Failed", s.message);
@@ -178,6 +183,23 @@ final class StatusRecorder {
               + ".");
     } else {
       condition(t, DEGRADED, false, "Healthy", "Trainer and checkpoints are healthy.");
+    }
+  }
+
+  private static void routerCondition(Turn t, WatchStatus w) {
+    List<String> problems = new ArrayList<>();
+    if (w.routingStuck != null) {
+      problems.add("Routing stuck: " + w.routingStuck + ".");
+    }
+    if (w.deadExperts != null) {
+      problems.add("Dead experts: " + w.deadExperts + ".");
+    }
+    if (problems.isEmpty()) {
+      condition(
+          t, ROUTER_HEALTHY, true, "Healthy", "Routing is not stuck and every expert is in use.");
+    } else {
+      String reason = w.routingStuck != null ? "RoutingStuck" : "DeadExperts";
+      condition(t, ROUTER_HEALTHY, false, reason, String.join(" ", problems));
     }
   }
 

@@ -3,11 +3,16 @@ package dev.ratchet.core.supervisor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
+import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.AttemptReason;
 import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.HyperparameterScale;
+import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.PlannedAttemptStatus;
+import dev.ratchet.api.v1alpha1.RouterHealthAction;
+import dev.ratchet.api.v1alpha1.RouterHealthSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
@@ -33,6 +38,7 @@ public final class Supervisor {
   private final PhasePolicy phases = new PhasePolicy();
   private final DivergencePolicy divergence = new DivergencePolicy();
   private final EarlyStoppingPolicy earlyStopping = new EarlyStoppingPolicy();
+  private final RouterHealthPolicy routerHealth = new RouterHealthPolicy();
   private final RestartPolicy restarts = new RestartPolicy();
   private final RetentionPolicy retention = new RetentionPolicy();
   private final StatusRecorder recorder = new StatusRecorder(divergence);
@@ -220,6 +226,9 @@ public final class Supervisor {
           return true;
         }
       }
+      if (judgeRouter(t, r)) {
+        return true;
+      }
       Optional<String> gate = phases.metricGate(t.spec.phases.get(phaseIndex), r, t.watch());
       if (gate.isPresent()) {
         transitions.metricGateHeld(t, gate.get(), r.episode());
@@ -233,6 +242,38 @@ public final class Supervisor {
           transitions.earlyStop(t, stop.get(), r.episode());
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Router health of a mixture of experts after one episode: a problem found is announced once and
+   * rolled back when the spec asks for it.
+   *
+   * @return whether a rollback was decided
+   */
+  private boolean judgeRouter(Turn t, Reading r) {
+    if (t.spec.model.architecture != Architecture.MOE) {
+      return false;
+    }
+    PhaseSpec phase = t.spec.phases.get(t.status.currentAttempt.phaseIndex);
+    AlphaEntropyTarget band = phase.moe == null ? null : phase.moe.alphaEntropyTarget;
+    RouterHealthSpec spec = t.spec.routerHealth;
+    for (DivergencePolicy.Verdict v : routerHealth.judge(spec, band, r, t.watch())) {
+      boolean stuck = v.kind() == DivergencePolicy.Kind.ROUTING_STUCK;
+      RouterHealthAction action = stuck ? spec.onStuck : spec.onDeadExpert;
+      String field = stuck ? "onStuck" : "onDeadExpert";
+      t.event(
+          stuck ? EventType.ROUTING_STUCK : EventType.DEAD_EXPERT,
+          (stuck ? "Routing stuck: " : "Dead expert: ")
+              + v.reason()
+              + (action == RouterHealthAction.ROLLBACK
+                  ? "; rolling back (spec.routerHealth." + field + ": rollback)."
+                  : "; reported only (spec.routerHealth." + field + ": report)."));
+      if (action == RouterHealthAction.ROLLBACK) {
+        transitions.diverged(t, v, r.episode());
+        return true;
       }
     }
     return false;
@@ -338,6 +379,9 @@ public final class Supervisor {
     }
     if (s.watch.phaseEndCheckpoints == null) {
       s.watch.phaseEndCheckpoints = new ArrayList<>();
+    }
+    if (s.watch.expertDeadSince == null) {
+      s.watch.expertDeadSince = new LinkedHashMap<>();
     }
     if (s.watch.phaseStartedFrom == null) {
       s.watch.phaseStartedFrom = new LinkedHashMap<>();

@@ -69,6 +69,9 @@ class CollapseReplayTest {
 
   static TrainingRunSpec spec(boolean divergence, RunMetric metric) {
     TrainingRunSpec spec = FakePlatform.example("intercept-lstm.yaml");
+    // the recorded run's own settings: learning rate 3e-4, no goal ending it early
+    spec.ppo.learningRate = BASE_LR;
+    spec.phases.get(0).until.anyOf.clear();
     spec.divergence.enabled = divergence;
     spec.divergence.metric = metric;
     spec.earlyStopping = null; // this replay is about divergence only

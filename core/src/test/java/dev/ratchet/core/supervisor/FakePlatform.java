@@ -47,11 +47,24 @@ final class FakePlatform {
       double gradNorm,
       boolean nonFinite,
       double scoreStd,
-      double rewardStd) {
+      double rewardStd,
+      List<Double> usage) {
 
     /** A point whose episodes hardly vary (standard deviation 0.05). */
     Sample(double score, double reward, Double alpha, double gradNorm, boolean nonFinite) {
-      this(score, reward, alpha, gradNorm, nonFinite, 0.05, 0.05);
+      this(score, reward, alpha, gradNorm, nonFinite, 0.05, 0.05, null);
+    }
+
+    /** A point without expert usage. */
+    Sample(
+        double score,
+        double reward,
+        Double alpha,
+        double gradNorm,
+        boolean nonFinite,
+        double scoreStd,
+        double rewardStd) {
+      this(score, reward, alpha, gradNorm, nonFinite, scoreStd, rewardStd, null);
     }
 
     static Sample of(double score, double reward) {
@@ -217,7 +230,7 @@ final class FakePlatform {
                 episode * 1150,
                 now.toString(),
                 s.alpha(),
-                null,
+                s.usage(),
                 null,
                 new EpisodeRecord.Window(
                     window,

@@ -21,6 +21,8 @@ class SafetyNetsTest {
   /** A single-phase run of 4000 episodes, checkpoints every 100, a 100-episode window. */
   static TrainingRunSpec spec() {
     TrainingRunSpec spec = FakePlatform.example("intercept-lstm.yaml");
+    spec.ppo.learningRate = 3e-4;
+    spec.phases.get(0).until.anyOf.clear();
     spec.phases.get(0).until.episode = 4000L;
     spec.checkpoints.everyEpisodes = 100;
     spec.checkpoints.best.window = 100;
