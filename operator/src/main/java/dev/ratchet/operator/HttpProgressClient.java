@@ -1,9 +1,7 @@
 package dev.ratchet.operator;
 
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.core.platform.ProgressReader;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.Optional;
 
 /** Polls {@code http://POD_IP:PORT/v1/progress} of a trainer pod over plain HTTP. */
 public final class HttpProgressClient implements ProgressClient {
@@ -16,8 +14,8 @@ public final class HttpProgressClient implements ProgressClient {
   }
 
   @Override
-  public Optional<ProgressReport> fetch(Pod pod, long after) {
+  public ProgressReader.Reply fetch(Pod pod, long after) {
     String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-    return ip == null || ip.isBlank() ? Optional.empty() : reader.read(ip, port, after);
+    return ip == null || ip.isBlank() ? ProgressReader.Reply.NONE : reader.read(ip, port, after);
   }
 }

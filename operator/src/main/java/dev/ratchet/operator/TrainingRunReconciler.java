@@ -6,6 +6,7 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.core.platform.EpisodeRecords;
+import dev.ratchet.core.platform.ProgressReader;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
@@ -129,10 +130,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     }
     TrainerObservation trainer = newest.map(TrainingRunReconciler::observe).orElse(null);
     long after = Supervisor.judgedThrough(run.getStatus());
-    ProgressReport report =
+    ProgressReader.Reply reply =
         trainer != null && trainer.phase() == TrainerPhase.RUNNING
-            ? progress.fetch(newest.get(), after).orElse(null)
-            : null;
+            ? progress.fetch(newest.get(), after)
+            : ProgressReader.Reply.NONE;
+    ProgressReport report = reply.report();
     Observation observation;
     try {
       observation =
@@ -141,7 +143,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
               report,
               listing.committed(),
               listing.rejected().stream().map(CheckpointStore.Rejected::id).toList(),
-              EpisodeRecords.of(run.getStatus(), trainer, report, store));
+              EpisodeRecords.of(run.getStatus(), trainer, report, store),
+              reply.problem());
     } catch (StorageException e) {
       return waitForStorage(run, e.getMessage());
     }

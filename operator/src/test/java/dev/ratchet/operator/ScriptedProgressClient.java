@@ -1,12 +1,12 @@
 package dev.ratchet.operator;
 
 import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.core.platform.ProgressReader;
 import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Answers /v1/progress for trainer pods as the test scripts it, instead of over HTTP. */
@@ -24,7 +24,7 @@ public class ScriptedProgressClient implements ProgressClient {
   }
 
   @Override
-  public Optional<ProgressReport> fetch(Pod pod, long after) {
-    return Optional.ofNullable(reports.get(pod.getMetadata().getName()));
+  public ProgressReader.Reply fetch(Pod pod, long after) {
+    return new ProgressReader.Reply(reports.get(pod.getMetadata().getName()), null);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
@@ -31,12 +32,6 @@ import java.util.logging.Logger;
  * trains and maps every failure to an exit code with a one-line reason.
  */
 public final class TrainerApp {
-
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_BAD_CONFIG = 2;
-  public static final int EXIT_STORAGE = 3;
-  public static final int EXIT_REFUSED_CHECKPOINT = 4;
 
   private static final Logger LOG = Logger.getLogger(TrainerApp.class.getName());
 
@@ -85,13 +80,13 @@ public final class TrainerApp {
     try {
       config = readConfig(json);
     } catch (IllegalArgumentException | IOException e) {
-      return fail(EXIT_BAD_CONFIG, "bad config: " + e.getMessage());
+      return fail(TrainerExitCodes.BAD_CONFIG, "bad config: " + e.getMessage());
     }
     String device;
     try {
       device = selectDevice(config.device());
     } catch (IllegalArgumentException e) {
-      return fail(EXIT_BAD_CONFIG, "bad config: " + e.getMessage());
+      return fail(TrainerExitCodes.BAD_CONFIG, "bad config: " + e.getMessage());
     }
     ObjectStore objects =
         new RetryingObjectStore(
@@ -105,7 +100,7 @@ public final class TrainerApp {
     try {
       objects.checkBucket(config.storage().bucket());
     } catch (IOException e) {
-      return fail(EXIT_STORAGE, "storage unreachable: " + e.getMessage());
+      return fail(TrainerExitCodes.STORAGE, "storage unreachable: " + e.getMessage());
     }
     CheckpointStore store = new CheckpointStore(objects, json, config.storage().bucket());
     TrainerMetrics metrics =
@@ -125,9 +120,9 @@ public final class TrainerApp {
       try {
         s.resume();
       } catch (CheckpointRefusedException e) {
-        return fail(EXIT_REFUSED_CHECKPOINT, "refused checkpoint: " + e.getMessage());
+        return fail(TrainerExitCodes.REFUSED_CHECKPOINT, "refused checkpoint: " + e.getMessage());
       } catch (IOException e) {
-        return fail(EXIT_STORAGE, "cannot read checkpoint: " + e.getMessage());
+        return fail(TrainerExitCodes.STORAGE, "cannot read checkpoint: " + e.getMessage());
       }
       LOG.info(
           "training "
@@ -144,11 +139,11 @@ public final class TrainerApp {
               + config.untilEpisode());
       CheckpointManifest last = s.run();
       LOG.info("attempt done: " + last.kind() + " checkpoint " + last.id());
-      return EXIT_OK;
+      return TrainerExitCodes.OK;
     } catch (IOException e) {
-      return fail(EXIT_STORAGE, "storage failed: " + e.getMessage());
+      return fail(TrainerExitCodes.STORAGE, "storage failed: " + e.getMessage());
     } catch (RuntimeException e) {
-      return fail(EXIT_FAILED, "trainer failed: " + e);
+      return fail(TrainerExitCodes.FAILED, "trainer failed: " + e);
     }
   }
 

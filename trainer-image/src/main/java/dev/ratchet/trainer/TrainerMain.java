@@ -1,5 +1,6 @@
 package dev.ratchet.trainer;
 
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public final class TrainerMain {
         return 0;
       }
       err.println("ratchet-trainer: unknown argument " + a + " (see --help)");
-      return TrainerApp.EXIT_BAD_CONFIG;
+      return TrainerExitCodes.BAD_CONFIG;
     }
     engineDefaults();
     TrainerApp app = new TrainerApp(System.getenv(), err, 6, 500);

@@ -11,6 +11,7 @@ import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
@@ -365,7 +366,7 @@ class TrainerAppTest {
   void refusedResumeCheckpointExitsFour() throws Exception {
     String uri = "s3://" + BUCKET + "/runs/ns/x/checkpoints/ep-000000010-a0001/";
     Result r = run(config("x", 2, 10, 10, uri, s3.endpoint()), a -> {});
-    assertThat(r.code()).isEqualTo(TrainerApp.EXIT_REFUSED_CHECKPOINT);
+    assertThat(r.code()).isEqualTo(TrainerExitCodes.REFUSED_CHECKPOINT);
     assertThat(r.err().strip())
         .startsWith("ratchet-trainer: refused checkpoint:")
         .contains("never committed")
@@ -375,7 +376,7 @@ class TrainerAppTest {
   @Test
   void unreachableStorageExitsThree() throws Exception {
     Result r = run(config("y", 1, 10, 10, null, "http://127.0.0.1:1"), a -> {});
-    assertThat(r.code()).isEqualTo(TrainerApp.EXIT_STORAGE);
+    assertThat(r.code()).isEqualTo(TrainerExitCodes.STORAGE);
     assertThat(r.err()).startsWith("ratchet-trainer: storage unreachable:");
   }
 
@@ -385,7 +386,7 @@ class TrainerAppTest {
     c.environment().name = EnvironmentName.DUNGEON;
     c.environment().options.put("goldpiles", IntNode.valueOf(3));
     Result r = run(c, a -> {});
-    assertThat(r.code()).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
+    assertThat(r.code()).isEqualTo(TrainerExitCodes.BAD_CONFIG);
     assertThat(r.err())
         .startsWith(
             "ratchet-trainer: bad config: environment.options.goldpiles is not an option of"
@@ -394,7 +395,7 @@ class TrainerAppTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         new TrainerApp(Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8), 1, 1).run();
-    assertThat(code).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
+    assertThat(code).isEqualTo(TrainerExitCodes.BAD_CONFIG);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .isEqualTo("ratchet-trainer: bad config: RATCHET_TRAINER_CONFIG is not set\n");
 
@@ -407,7 +408,7 @@ class TrainerAppTest {
                 1,
                 1)
             .run();
-    assertThat(code).isEqualTo(TrainerApp.EXIT_BAD_CONFIG);
+    assertThat(code).isEqualTo(TrainerExitCodes.BAD_CONFIG);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a TrainerConfig");
   }
 

@@ -38,6 +38,9 @@ public final class MetricNames {
   public static final String ROLLBACKS_TOTAL = "ratchet_rollbacks_total";
   public static final String RESTARTS_TOTAL = "ratchet_restarts_total";
 
+  /** Trainers found stalled and restarted. */
+  public static final String STALLS_TOTAL = "ratchet_stalls_total";
+
   /** Router problems found (moe), labelled reason: routingStuck or deadExpert. */
   public static final String ROUTER_PROBLEMS_TOTAL = "ratchet_router_problems_total";
 

@@ -44,4 +44,18 @@ public class TrainerSpec {
   @Min(0)
   @JsonPropertyDescription("Crash restarts allowed before the run is marked Failed.")
   public int maxRestarts = 5;
+
+  @Default("10")
+  @Min(1)
+  @JsonPropertyDescription(
+      "Wait before the first restart after a crash; it doubles with each crash in a row, up to 5"
+          + " minutes.")
+  public long restartBackoffSeconds = 10;
+
+  @Default("600")
+  @Min(5)
+  @JsonPropertyDescription(
+      "A running trainer that finishes no episode (or cannot be read) for this long counts as"
+          + " stalled: it is killed and restarted from the latest checkpoint.")
+  public long stallTimeoutSeconds = 600;
 }

@@ -76,6 +76,21 @@ public class WatchStatus {
   @JsonPropertyDescription("Checkpoint ids ignored for a missing manifest or a bad sha256.")
   public List<String> rejectedCheckpoints = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Checkpoint ids a trainer refused to resume from (corrupt, or not fitting the model): never"
+          + " resumed from again, never deleted.")
+  public List<String> refusedCheckpoints = new ArrayList<>();
+
+  @JsonPropertyDescription("Newest episode the current attempt's trainer reported.")
+  public Long progressEpisode;
+
+  @JsonPropertyDescription(
+      "When the current attempt last finished an episode (or was last seen not yet running).")
+  public String progressAt;
+
+  @JsonPropertyDescription("Why the last progress report was ignored; unset once one is used.")
+  public String progressRejected;
+
   @JsonPropertyDescription("Checkpoint ids that ended a phase; retention keeps them.")
   public List<String> phaseEndCheckpoints = new ArrayList<>();
 

@@ -10,6 +10,7 @@ import dev.ratchet.core.platform.EpisodeRecords;
 import dev.ratchet.core.platform.ProgressReader;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.S3CheckpointStore;
+import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.Decision;
 import dev.ratchet.core.supervisor.Observation;
@@ -52,6 +53,7 @@ public final class LocalPlatform {
   private final ProgressReader progress = new ProgressReader();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private volatile TrainerProcess trainer;
+  private Instant storageDownSince;
 
   LocalPlatform(
       TrainingRun run,
@@ -112,23 +114,42 @@ public final class LocalPlatform {
       // The trainer before the storage: a trainer seen exited has committed everything it will
       // (it awaits its last upload before exiting), so the listing holds its final checkpoint.
       TrainerObservation observed = trainer == null ? null : trainer.observe();
-      CheckpointStore.Listing listing = store.list();
-      ProgressReport report =
+      ProgressReader.Reply reply =
           trainer != null && trainer.alive()
-              ? progress
-                  .read("127.0.0.1", trainer.port(), Supervisor.judgedThrough(status))
-                  .orElse(null)
-              : null;
+              ? progress.read("127.0.0.1", trainer.port(), Supervisor.judgedThrough(status))
+              : ProgressReader.Reply.NONE;
+      ProgressReport report = reply.report();
+      Observation observation;
+      try {
+        CheckpointStore.Listing listing = store.list();
+        observation =
+            new Observation(
+                observed,
+                report,
+                listing.committed(),
+                listing.rejected().stream().map(CheckpointStore.Rejected::id).toList(),
+                EpisodeRecords.of(status, observed, report, store),
+                reply.problem());
+      } catch (StorageException e) {
+        // Nothing can be decided without the checkpoints: wait for storage, as the operator does.
+        // The trainer keeps training and retries its own uploads meanwhile.
+        storageOutage(e);
+        Thread.sleep(POLL.toMillis());
+        continue;
+      }
+      if (storageDownSince != null) {
+        printer.event(
+            "StorageBack",
+            "storage answers again after "
+                + Duration.between(storageDownSince, Instant.now(clock)).toSeconds()
+                + " s");
+        storageDownSince = null;
+      }
       Decision decision =
           supervisor.decide(
               new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, spec),
               status,
-              new Observation(
-                  observed,
-                  report,
-                  listing.committed(),
-                  listing.rejected().stream().map(CheckpointStore.Rejected::id).toList(),
-                  EpisodeRecords.of(status, observed, report, store)),
+              observation,
               Instant.now(clock));
       for (Action action : decision.actions()) {
         carryOut(action, store);
@@ -147,6 +168,16 @@ public final class LocalPlatform {
         return status;
       }
       Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /** Says once that storage cannot be read, and since when. */
+  private void storageOutage(StorageException e) {
+    if (storageDownSince == null) {
+      storageDownSince = Instant.now(clock);
+      printer.event(
+          "StorageUnavailable",
+          "cannot read the run's storage, deciding nothing until it answers: " + e.getMessage());
     }
   }
 
@@ -177,8 +208,13 @@ public final class LocalPlatform {
         trainer.stop(stop.preemptCheckpoint(), PREEMPT_GRACE_SECONDS);
       }
     } else if (action instanceof Action.DeleteCheckpoints delete) {
-      for (String id : delete.ids()) {
-        store.delete(id);
+      try {
+        for (String id : delete.ids()) {
+          store.delete(id);
+        }
+      } catch (StorageException e) {
+        // retention asks again on the next turn
+        storageOutage(e);
       }
     } else if (action instanceof Action.EmitEvent event) {
       metrics.event(event.type());

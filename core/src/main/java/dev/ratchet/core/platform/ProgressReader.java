@@ -21,25 +21,51 @@ public final class ProgressReader {
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /**
-   * The progress of the trainer at host:port with the records of its episodes after {@code after},
-   * or empty while it cannot answer.
+   * What a trainer answered.
+   *
+   * @param report its progress report, or null
+   * @param problem why an answer could not be used (an error status, not a progress report), or
+   *     null; a trainer that does not answer at all (still starting, just stopping) is no problem
    */
-  public Optional<ProgressReport> read(String host, int port, long after) {
+  public record Reply(ProgressReport report, String problem) {
+
+    /** No answer, and nothing wrong with that. */
+    public static final Reply NONE = new Reply(null, null);
+
+    public Optional<ProgressReport> progress() {
+      return Optional.ofNullable(report);
+    }
+  }
+
+  /**
+   * The progress of the trainer at host:port with the records of its episodes after {@code after}.
+   */
+  public Reply read(String host, int port, long after) {
     URI uri = URI.create("http://" + host + ":" + port + "/v1/progress?after=" + after);
+    HttpResponse<byte[]> response;
     try {
-      HttpResponse<byte[]> response =
+      response =
           http.send(
               HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofByteArray());
-      return response.statusCode() == 200
-          ? Optional.of(json.readValue(response.body(), ProgressReport.class))
-          : Optional.empty();
     } catch (IOException e) {
       // A trainer still starting or just stopping: the next poll will tell.
-      return Optional.empty();
+      return Reply.NONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Optional.empty();
+      return Reply.NONE;
+    }
+    if (response.statusCode() != 200) {
+      return new Reply(null, "GET " + uri.getPath() + " answered HTTP " + response.statusCode());
+    }
+    try {
+      ProgressReport report = json.readValue(response.body(), ProgressReport.class);
+      return report == null
+          ? new Reply(null, "the answer is not a progress report: empty")
+          : new Reply(report, null);
+    } catch (IOException e) {
+      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      return new Reply(null, "the answer is not a progress report: " + message);
     }
   }
 }

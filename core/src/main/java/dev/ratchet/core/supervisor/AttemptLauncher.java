@@ -137,6 +137,9 @@ final class AttemptLauncher {
     // signals tracked per attempt restart with it; the patience restarts where training resumes
     w.gateHeldSince.clear();
     w.gradNormAboveSince = null;
+    w.progressEpisode = null;
+    w.progressAt = null;
+    w.progressRejected = null;
     w.routingFlatSince = null;
     w.routingFlatValue = null;
     w.routingStuck = null;

@@ -31,9 +31,14 @@ final class CheckpointCatalog {
   private final Map<String, CheckpointManifest> byId = new LinkedHashMap<>();
   private final List<String> rejected;
 
-  CheckpointCatalog(RunContext run, Observation observation) {
+  /**
+   * The catalog of what the platform listed, less the checkpoints a trainer refused to resume from
+   * (they passed the listing's checks but not the trainer's sha256 or shape checks).
+   */
+  CheckpointCatalog(RunContext run, Observation observation, List<String> refused) {
     this.run = run;
     TreeSet<String> rejectedIds = new TreeSet<>(observation.rejectedCheckpoints());
+    rejectedIds.addAll(refused);
     List<CheckpointManifest> kept = new ArrayList<>();
     for (CheckpointManifest manifest : observation.checkpoints()) {
       if (manifest == null || !StorageLayout.isCheckpointId(manifest.id())) {
@@ -157,8 +162,9 @@ final class CheckpointCatalog {
 
   /**
    * Where the current line of training stands: the newest checkpoint written by the current attempt
-   * or a later one, else the checkpoint the current attempt started from. Never a newer checkpoint
-   * of a branch that was rolled back from.
+   * or a later one, else the checkpoint the current attempt started from (or the one before it on
+   * the line when that one is gone or refused). Never a newer checkpoint of a branch that was
+   * rolled back from.
    */
   Optional<CheckpointManifest> newestOfLine(AttemptStatus current) {
     if (current == null || current.number == null) {
@@ -169,7 +175,10 @@ final class CheckpointCatalog {
         return Optional.of(usable.get(i));
       }
     }
-    return byId(current.resumeFrom);
+    // the attempt wrote nothing: where it started, or, when that checkpoint is gone or was
+    // refused, the one before it on the line
+    long start = current.startEpisode == null ? Long.MAX_VALUE : current.startEpisode;
+    return line(current, start).latest();
   }
 
   /** Whether the attempt committed at least one checkpoint. */

@@ -28,6 +28,9 @@ public record EventSeries(String metric, String reason) {
   /** Trainer restarts after a crash or a lost pod. */
   public static final EventSeries RESTARTS = new EventSeries(MetricNames.RESTARTS_TOTAL, null);
 
+  /** Trainers found stalled (no episode for trainer.stallTimeoutSeconds) and restarted. */
+  public static final EventSeries STALLS = new EventSeries(MetricNames.STALLS_TOTAL, null);
+
   /** Routing found stuck outside its band (moe). */
   public static final EventSeries ROUTING_STUCK =
       new EventSeries(MetricNames.ROUTER_PROBLEMS_TOTAL, "routingStuck");
@@ -46,6 +49,7 @@ public record EventSeries(String metric, String reason) {
         MANUAL_ROLLBACKS,
         PHASE_TRANSITIONS,
         RESTARTS,
+        STALLS,
         ROUTING_STUCK,
         DEAD_EXPERTS);
   }
@@ -58,6 +62,7 @@ public record EventSeries(String metric, String reason) {
           case ROLLED_BACK -> DIVERGENCE_ROLLBACKS;
           case MANUAL_ROLLBACK -> MANUAL_ROLLBACKS;
           case RESTARTED -> RESTARTS;
+          case STALLED -> STALLS;
           case ROUTING_STUCK -> ROUTING_STUCK;
           case DEAD_EXPERT -> DEAD_EXPERTS;
           default -> null;

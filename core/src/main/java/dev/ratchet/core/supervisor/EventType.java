@@ -8,6 +8,8 @@ public enum EventType {
   MANUAL_ROLLBACK("ManualRollback", false),
   MANUAL_ROLLBACK_REJECTED("ManualRollbackRejected", true),
   RESTARTED("Restarted", true),
+  STALLED("Stalled", true),
+  PROGRESS_REJECTED("ProgressRejected", true),
   ROUTING_STUCK("RoutingStuck", true),
   DEAD_EXPERT("DeadExpert", true),
   EARLY_STOPPED("EarlyStopped", false),

@@ -22,19 +22,32 @@ import java.util.List;
  * @param checkpoints manifests of the committed checkpoints listed from storage
  * @param rejectedCheckpoints ids of checkpoint folders without a manifest or with a bad sha256
  * @param episodes per-episode records of the trainer's attempt, oldest first (may be empty)
+ * @param progressProblem why the trainer's answer could not be read (not JSON, not a progress
+ *     report), or null; a trainer that does not answer at all is not a problem here
  */
 public record Observation(
     TrainerObservation trainer,
     ProgressReport progress,
     List<CheckpointManifest> checkpoints,
     List<String> rejectedCheckpoints,
-    List<EpisodeRecord> episodes) {
+    List<EpisodeRecord> episodes,
+    String progressProblem) {
 
   public Observation {
     checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
     rejectedCheckpoints =
         rejectedCheckpoints == null ? List.of() : List.copyOf(rejectedCheckpoints);
     episodes = episodes == null ? List.of() : List.copyOf(episodes);
+  }
+
+  /** An observation whose progress could be read (or was not answered). */
+  public Observation(
+      TrainerObservation trainer,
+      ProgressReport progress,
+      List<CheckpointManifest> checkpoints,
+      List<String> rejectedCheckpoints,
+      List<EpisodeRecord> episodes) {
+    this(trainer, progress, checkpoints, rejectedCheckpoints, episodes, null);
   }
 
   /** An observation whose episode records are those the progress report carries. */
@@ -53,6 +66,6 @@ public record Observation(
 
   /** Nothing seen yet: no trainer, no progress, no checkpoints. */
   public static Observation empty() {
-    return new Observation(null, null, List.of(), List.of(), List.of());
+    return new Observation(null, null, List.of(), List.of(), List.of(), null);
   }
 }

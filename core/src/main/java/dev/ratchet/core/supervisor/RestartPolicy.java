@@ -3,20 +3,21 @@ package dev.ratchet.core.supervisor;
 import java.time.Duration;
 
 /**
- * Crash restarts: exponential backoff (10 s, 20 s, 40 s, … at most 5 min) so a crash loop does not
- * hammer the cluster, and a limit of {@code trainer.maxRestarts} crashes in a row — a crash after
- * the attempt committed a checkpoint starts a new series, since the run did move forward.
+ * Crash restarts: exponential backoff from {@code trainer.restartBackoffSeconds} (10 s, 20 s, 40 s,
+ * … at most 5 min by default) so a crash loop does not hammer the cluster, and a limit of {@code
+ * trainer.maxRestarts} crashes in a row — a crash after the attempt committed a checkpoint starts a
+ * new series, since the run did move forward.
  */
 final class RestartPolicy {
 
-  static final Duration BASE_BACKOFF = Duration.ofSeconds(10);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
-  /** The wait before restarting after the n-th crash in a row (n ≥ 1). */
-  Duration backoff(int consecutiveCrashes) {
+  /** The wait before restarting after the n-th crash in a row (n ≥ 1), from a first wait. */
+  Duration backoff(int consecutiveCrashes, Duration first) {
     int doublings = Math.min(Math.max(consecutiveCrashes - 1, 0), 20);
-    Duration delay = BASE_BACKOFF.multipliedBy(1L << doublings);
-    return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    Duration delay = first.multipliedBy(1L << doublings);
+    Duration max = first.compareTo(MAX_BACKOFF) > 0 ? first : MAX_BACKOFF;
+    return delay.compareTo(max) > 0 ? max : delay;
   }
 
   /** Whether this many crashes in a row exceed the allowed restarts. */

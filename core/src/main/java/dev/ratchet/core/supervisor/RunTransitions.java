@@ -1,6 +1,7 @@
 package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.AttemptReason;
 import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.DivergenceSpec;
@@ -13,6 +14,7 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import dev.ratchet.core.validation.Violation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -242,14 +244,72 @@ final class RunTransitions {
     TrainingRunStatus s = t.status;
     WatchStatus w = t.watch();
     AttemptStatus a = s.currentAttempt;
-    String what = restarts.describe(a.number, trainer);
+    Integer code = trainer == null ? null : trainer.exitCode();
+    String why = trainer == null || trainer.reason() == null ? "no reason given" : trainer.reason();
+    if (code != null && code == TrainerExitCodes.BAD_CONFIG) {
+      // Restarting a trainer with the same config cannot help: say so at once.
+      fail(
+          t,
+          "The trainer of attempt "
+              + a.number
+              + " refused its config (exit code 2): "
+              + why
+              + ". Fix the spec and apply it as a new run; the latest checkpoint is "
+              + StatusRecorder.where(s.latestCheckpoint)
+              + ".");
+      return;
+    }
+    if (code != null
+        && code == TrainerExitCodes.REFUSED_CHECKPOINT
+        && a.resumeFrom != null
+        && !w.refusedCheckpoints.contains(a.resumeFrom)) {
+      w.refusedCheckpoints.add(a.resumeFrom);
+      t.event(
+          EventType.CHECKPOINT_REJECTED,
+          "Checkpoint "
+              + a.resumeFrom
+              + " was refused by the trainer of attempt "
+              + a.number
+              + " ("
+              + why
+              + "): it is kept but never resumed from again; the next attempt starts from the"
+              + " checkpoint before it.");
+    }
+    restart(t, restarts.describe(a.number, trainer), restarts.exitCode(trainer), null);
+  }
+
+  /**
+   * A running trainer that finished no episode (or could not be read) for the stall timeout: it is
+   * stopped without a preempt checkpoint (it would not write one) and restarted like a crash.
+   */
+  void stalled(Turn t, Duration quiet) {
+    AttemptStatus a = t.status.currentAttempt;
+    WatchStatus w = t.watch();
+    String what =
+        "attempt "
+            + a.number
+            + " finished no episode for "
+            + quiet.toSeconds()
+            + " s (the last reported was episode "
+            + (w.progressEpisode == null ? "none" : w.progressEpisode)
+            + "; trainer.stallTimeoutSeconds = "
+            + t.spec.trainer.stallTimeoutSeconds
+            + ")";
+    t.event(EventType.STALLED, "Stalled: " + what + "; it is killed and restarted.");
+    restart(t, what, "stalled", "stalled for " + quiet.toSeconds() + " s");
+  }
+
+  private void restart(Turn t, String what, String exitCode, String stopReason) {
+    TrainingRunStatus s = t.status;
+    WatchStatus w = t.watch();
+    AttemptStatus a = s.currentAttempt;
     if (t.catalog.hasCheckpointOf(a.number)) {
       w.consecutiveCrashes = 0; // it moved the run forward: a new series of crashes begins
       w.crashes.clear();
     }
     int crashes = (w.consecutiveCrashes == null ? 0 : w.consecutiveCrashes) + 1;
     w.consecutiveCrashes = crashes;
-    w.crashes.add("attempt " + a.number + ": " + restarts.exitCode(trainer));
+    w.crashes.add("attempt " + a.number + ": " + exitCode);
     int max = t.spec.trainer.maxRestarts;
     if (restarts.exhausted(crashes, max)) {
       fail(
@@ -266,7 +326,9 @@ final class RunTransitions {
       return;
     }
     s.restarts = (s.restarts == null ? 0 : s.restarts) + 1;
-    Instant notBefore = t.now.plus(restarts.backoff(crashes));
+    Instant notBefore =
+        t.now.plus(
+            restarts.backoff(crashes, Duration.ofSeconds(t.spec.trainer.restartBackoffSeconds)));
     String reason =
         what
             + "; restart "
@@ -289,7 +351,7 @@ final class RunTransitions {
         a.phaseIndex,
         PlannedAttemptStatus.LATEST,
         notBefore,
-        null,
+        stopReason,
         false);
     s.state = RunState.PENDING;
     launcher.carryOut(t);

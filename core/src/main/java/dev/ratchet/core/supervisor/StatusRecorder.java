@@ -109,7 +109,10 @@ final class StatusRecorder {
     }
     List<String> rejected = catalog.rejected();
     List<String> fresh =
-        rejected.stream().filter(id -> !w.rejectedCheckpoints.contains(id)).toList();
+        rejected.stream()
+            .filter(id -> !w.rejectedCheckpoints.contains(id))
+            .filter(id -> !w.refusedCheckpoints.contains(id)) // announced when it was refused
+            .toList();
     if (!fresh.isEmpty()) {
       t.event(
           EventType.CHECKPOINT_REJECTED,

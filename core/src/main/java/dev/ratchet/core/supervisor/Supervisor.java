@@ -19,6 +19,7 @@ import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import dev.ratchet.core.validation.SpecValidator;
 import dev.ratchet.core.validation.Violation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,6 +80,7 @@ public final class Supervisor {
     }
 
     recorder.recordCheckpoints(t);
+    checkProgress(t);
     recorder.recordProgress(t);
     TrainerObservation trainer = t.currentTrainer();
     if (trainer != null && s.currentAttempt != null) {
@@ -186,6 +188,9 @@ public final class Supervisor {
       return;
     }
     ProgressReport p = t.currentProgress();
+    if (stalled(t, trainer, p)) {
+      return;
+    }
     if (trainer.phase() != TrainerPhase.RUNNING || p == null) {
       return;
     }
@@ -203,6 +208,64 @@ public final class Supervisor {
             + " of "
             + s.currentAttempt.untilEpisode
             + ".";
+  }
+
+  /**
+   * Ignores a progress report that cannot be believed (or could not be read), saying why once per
+   * distinct reason; nothing is judged or stored from it.
+   */
+  private void checkProgress(Turn t) {
+    WatchStatus w = t.watch();
+    AttemptStatus a = t.status.currentAttempt;
+    String problem = t.observation.progressProblem();
+    ProgressReport p = t.currentProgress();
+    if (problem == null && p != null && a != null) {
+      problem = ProgressCheck.problem(p, a, w);
+    }
+    if (problem == null) {
+      if (p != null) {
+        w.progressRejected = null;
+      }
+      return;
+    }
+    t.ignoreProgress();
+    if (!problem.equals(w.progressRejected)) {
+      w.progressRejected = problem;
+      t.event(
+          EventType.PROGRESS_REJECTED,
+          "Ignoring the progress report of attempt "
+              + t.status.attempt
+              + ": "
+              + problem
+              + ". Nothing is judged or stored from it.");
+    }
+  }
+
+  /**
+   * Whether the current attempt's trainer stalled: running, yet no new episode (or no readable
+   * report) for trainer.stallTimeoutSeconds. The clock starts when the trainer is first seen
+   * running, so a pod waiting for a node is not stalled.
+   */
+  private boolean stalled(Turn t, TrainerObservation trainer, ProgressReport p) {
+    WatchStatus w = t.watch();
+    if (trainer.phase() != TrainerPhase.RUNNING) {
+      w.progressAt = null;
+      return false;
+    }
+    if (w.progressAt == null
+        || (p != null && (w.progressEpisode == null || p.episode() > w.progressEpisode))) {
+      w.progressAt = t.time();
+      if (p != null) {
+        w.progressEpisode = p.episode();
+      }
+      return false;
+    }
+    Duration quiet = Duration.between(Instant.parse(w.progressAt), t.now);
+    if (quiet.toSeconds() < t.spec.trainer.stallTimeoutSeconds) {
+      return false;
+    }
+    transitions.stalled(t, quiet);
+    return true;
   }
 
   /**
@@ -379,6 +442,9 @@ public final class Supervisor {
     }
     if (s.watch.phaseEndCheckpoints == null) {
       s.watch.phaseEndCheckpoints = new ArrayList<>();
+    }
+    if (s.watch.refusedCheckpoints == null) {
+      s.watch.refusedCheckpoints = new ArrayList<>();
     }
     if (s.watch.expertDeadSince == null) {
       s.watch.expertDeadSince = new LinkedHashMap<>();

@@ -21,6 +21,8 @@ final class Turn {
   final Instant now;
   final CheckpointCatalog catalog;
   final List<Action> actions = new ArrayList<>();
+  // set when the current attempt's report was not believed: it and its records are ignored
+  private boolean progressIgnored;
 
   Turn(RunContext run, TrainingRunStatus status, Observation observation, Instant now) {
     this.run = run;
@@ -28,7 +30,13 @@ final class Turn {
     this.status = status;
     this.observation = observation;
     this.now = now;
-    this.catalog = new CheckpointCatalog(run, observation);
+    this.catalog =
+        new CheckpointCatalog(
+            run,
+            observation,
+            status.watch == null || status.watch.refusedCheckpoints == null
+                ? List.of()
+                : status.watch.refusedCheckpoints);
   }
 
   WatchStatus watch() {
@@ -44,7 +52,14 @@ final class Turn {
   /** The latest report of the current attempt; reports of older attempts are stale. */
   ProgressReport currentProgress() {
     ProgressReport p = observation.progress();
-    return p != null && status.attempt != null && p.attempt() == status.attempt ? p : null;
+    return !progressIgnored && p != null && status.attempt != null && p.attempt() == status.attempt
+        ? p
+        : null;
+  }
+
+  /** Ignores the current attempt's report and records for this decision. */
+  void ignoreProgress() {
+    progressIgnored = true;
   }
 
   /**
@@ -56,15 +71,20 @@ final class Turn {
     if (a == null || status.attempt == null) {
       return List.of();
     }
+    if (progressIgnored) {
+      return List.of();
+    }
     long after = Supervisor.judgedThrough(status);
     TreeMap<Long, Reading> readings = new TreeMap<>();
+    ProgressReport p = currentProgress();
+    // a live trainer's records cannot be newer than its own report
+    long upTo = p == null ? Long.MAX_VALUE : p.episode();
     for (EpisodeRecord r : observation.episodes()) {
       Reading reading = r.attempt() == status.attempt ? Reading.of(r) : null;
-      if (reading != null && reading.episode() > after) {
+      if (reading != null && reading.episode() > after && reading.episode() <= upTo) {
         readings.put(reading.episode(), reading);
       }
     }
-    ProgressReport p = currentProgress();
     if (p != null
         && p.episode() > after
         && (readings.isEmpty() || p.episode() > readings.lastKey())) {

@@ -96,6 +96,15 @@ final class FakePlatform {
   /** Whether the fake trainer serves per-episode records, as the real one does. */
   boolean servesEpisodes = true;
 
+  /** A stopped process (SIGSTOP): alive, trains nothing, answers nothing. */
+  boolean frozen;
+
+  /** What the trainer's progress report goes through before the brain sees it (bad data drills). */
+  java.util.function.UnaryOperator<ProgressReport> tamper = r -> r;
+
+  /** What the platform could not read of the trainer's answer, passed to the brain. */
+  String progressProblem;
+
   // the one trainer the platform runs
   int trainerAttempt;
   TrainerPhase trainerPhase;
@@ -147,6 +156,25 @@ final class FakePlatform {
     }
   }
 
+  /** Ticks 50 episodes at a time until the status satisfies {@code done} (or 400 ticks). */
+  void runUntil(java.util.function.Predicate<TrainingRunStatus> done) {
+    for (int i = 0; i < 400 && (status == null || !done.test(status)); i++) {
+      tick(50);
+    }
+  }
+
+  /** Decides until a crashed or stopped trainer has been replaced by a running one. */
+  void settle() {
+    for (int i = 0; i < 100; i++) {
+      decideAndApply();
+      if (trainerPhase == TrainerPhase.RUNNING) {
+        return;
+      }
+      now = now.plusSeconds(30);
+      advance(0);
+    }
+  }
+
   boolean trainerActive() {
     return trainerPhase != null && trainerPhase.active();
   }
@@ -163,7 +191,7 @@ final class FakePlatform {
       trainerPhase = TrainerPhase.RUNNING;
       return;
     }
-    if (trainerPhase != TrainerPhase.RUNNING) {
+    if (trainerPhase != TrainerPhase.RUNNING || frozen) {
       return;
     }
     for (long k = 0; k < episodes; k++) {
@@ -256,7 +284,7 @@ final class FakePlatform {
             ? null
             : new TrainerObservation(trainerAttempt, trainerPhase, exitCode, exitReason);
     ProgressReport progress = null;
-    if (trainerPhase == TrainerPhase.RUNNING && episode > attemptStart) {
+    if (trainerPhase == TrainerPhase.RUNNING && episode > attemptStart && !frozen) {
       Sample s = series.at(episode, config);
       int window = (int) Math.min(config.metricsWindow(), episode - attemptStart);
       progress =
@@ -279,6 +307,7 @@ final class FakePlatform {
               null,
               ProgressReport.TrainerState.TRAINING,
               now.toString());
+      progress = tamper.apply(progress);
     }
     // A live trainer's records come with its report; an ended one's from storage.
     List<EpisodeRecord> episodes =
@@ -289,7 +318,12 @@ final class FakePlatform {
       episodes = List.of();
     }
     return new Observation(
-        trainer, progress, new ArrayList<>(storage.values()), new ArrayList<>(rejected), episodes);
+        trainer,
+        progress,
+        new ArrayList<>(storage.values()),
+        new ArrayList<>(rejected),
+        episodes,
+        progressProblem);
   }
 
   void apply(Decision d) {
@@ -301,11 +335,12 @@ final class FakePlatform {
         start(start);
       } else if (action instanceof Action.StopAttempt stop) {
         if (stop.attempt() == trainerAttempt && trainerActive()) {
-          if (stop.preemptCheckpoint() && trainerPhase == TrainerPhase.RUNNING) {
+          if (stop.preemptCheckpoint() && trainerPhase == TrainerPhase.RUNNING && !frozen) {
             write(CheckpointKind.PREEMPT);
           }
-          trainerPhase = TrainerPhase.SUCCEEDED;
-          exitCode = 0;
+          trainerPhase = frozen ? TrainerPhase.FAILED : TrainerPhase.SUCCEEDED;
+          exitCode = frozen ? 137 : 0; // a stopped process ignores SIGTERM: it is killed
+          frozen = false;
         }
       } else if (action instanceof Action.DeleteCheckpoints delete) {
         for (String id : delete.ids()) {

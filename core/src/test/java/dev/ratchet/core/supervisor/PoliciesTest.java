@@ -201,13 +201,16 @@ class PoliciesTest {
   }
 
   @Test
-  void restartBackoffDoublesUpToFiveMinutes() {
+  void restartBackoffDoublesFromTheSpecsFirstWaitUpToFiveMinutes() {
     RestartPolicy restarts = new RestartPolicy();
-    assertThat(restarts.backoff(1)).isEqualTo(Duration.ofSeconds(10));
-    assertThat(restarts.backoff(2)).isEqualTo(Duration.ofSeconds(20));
-    assertThat(restarts.backoff(5)).isEqualTo(Duration.ofSeconds(160));
-    assertThat(restarts.backoff(6)).isEqualTo(Duration.ofMinutes(5));
-    assertThat(restarts.backoff(60)).isEqualTo(Duration.ofMinutes(5));
+    Duration first = Duration.ofSeconds(10);
+    assertThat(restarts.backoff(1, first)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(restarts.backoff(2, first)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(restarts.backoff(5, first)).isEqualTo(Duration.ofSeconds(160));
+    assertThat(restarts.backoff(6, first)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(restarts.backoff(60, first)).isEqualTo(Duration.ofMinutes(5));
+    // trainer.restartBackoffSeconds: 1 for drills that kill the trainer twenty times
+    assertThat(restarts.backoff(3, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(4));
     assertThat(restarts.exhausted(5, 5)).isFalse();
     assertThat(restarts.exhausted(6, 5)).isTrue();
   }

@@ -2,6 +2,7 @@ package dev.ratchet.core.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.v1alpha1.EarlyStoppingSpec;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
@@ -364,5 +365,130 @@ class SafetyNetsTest {
 
   private static org.assertj.core.data.Offset<Double> offset() {
     return org.assertj.core.data.Offset.offset(1e-12);
+  }
+
+  @Test
+  void aCheckpointTheTrainerRefusesIsNeverResumedFromAgainAndIsKept() {
+    FakePlatform p = new FakePlatform(spec(), rising());
+    p.runUntil(s -> s.episode != null && s.episode >= 1250);
+    p.crash(1, "Error"); // restarts from the latest checkpoint, ep-000001200-a0001
+    p.settle();
+    assertThat(p.status.currentAttempt.resumeFrom).isEqualTo("ep-000001200-a0001");
+    // that checkpoint passed the listing's size checks but not the trainer's sha256 check
+    p.crash(4, "ratchet-trainer: refused checkpoint: parameters.bin has sha256 5e… not 9a…");
+    p.settle();
+
+    assertThat(p.status.currentAttempt.number).isEqualTo(3);
+    assertThat(p.status.currentAttempt.resumeFrom).isEqualTo("ep-000001100-a0001");
+    assertThat(p.status.watch.refusedCheckpoints).containsExactly("ep-000001200-a0001");
+    assertThat(p.events(EventType.CHECKPOINT_REJECTED))
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("refused checkpoint: parameters.bin"));
+    assertThat(p.storage).containsKey("ep-000001200-a0001"); // kept, never deleted
+    p.runUntilFinal(50, 200);
+    assertThat(p.status.state).isEqualTo(RunState.SUCCEEDED);
+    assertThat(p.storage).containsKey("ep-000001200-a0001");
+    assertThat(p.violations).isEmpty();
+  }
+
+  @Test
+  void aConfigTheTrainerRefusesFailsTheRunAtOnce() {
+    FakePlatform p = new FakePlatform(spec(), rising());
+    p.tick(0);
+    p.tick(0);
+    p.crash(2, "ratchet-trainer: bad config: environment.options.goldpiles is not an option");
+    p.decideAndApply();
+
+    assertThat(p.status.state).isEqualTo(RunState.FAILED);
+    assertThat(p.status.message)
+        .contains("refused its config (exit code 2)")
+        .contains("environment.options.goldpiles");
+    assertThat(p.history(HistoryType.RESTART)).isEmpty();
+    assertThat(p.started).hasSize(1);
+  }
+
+  @Test
+  void aStalledTrainerIsKilledAndRestartedAfterTheStallTimeout() {
+    TrainingRunSpec spec = spec();
+    spec.trainer.stallTimeoutSeconds = 600;
+    spec.trainer.restartBackoffSeconds = 1;
+    FakePlatform p = new FakePlatform(spec, rising());
+    p.runUntil(s -> s.episode != null && s.episode >= 800);
+    p.frozen = true; // SIGSTOP: alive, but no episode and no answer
+    Instant stoppedAt = p.now;
+    for (int i = 0; i < 20 && p.status.currentAttempt.number == 1; i++) {
+      p.now = p.now.plusSeconds(60);
+      p.decideAndApply();
+    }
+
+    assertThat(p.events(EventType.STALLED))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains("finished no episode for")
+                    .contains("trainer.stallTimeoutSeconds = 600"));
+    assertThat(Duration.between(stoppedAt, p.now))
+        .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(12));
+    assertThat(p.all(Action.StopAttempt.class))
+        .anySatisfy(s -> assertThat(s.preemptCheckpoint()).isFalse());
+    assertThat(p.status.currentAttempt.number).isEqualTo(2);
+    assertThat(p.history(HistoryType.RESTART)).hasSize(1);
+    p.runUntilFinal(50, 200);
+    assertThat(p.status.state).isEqualTo(RunState.SUCCEEDED);
+    assertThat(p.violations).isEmpty();
+  }
+
+  @Test
+  void implausibleProgressIsIgnoredWithAReasonAndJudgesNothing() {
+    FakePlatform p = new FakePlatform(spec(), rising());
+    p.runUntil(s -> s.episode != null && s.episode >= 600);
+    long judged = Supervisor.judgedThrough(p.status);
+    long episode = p.status.episode;
+
+    p.tamper = r -> withEpisode(r, r.episode() - 400); // the episode goes backwards
+    p.tick(50);
+    assertThat(p.events(EventType.PROGRESS_REJECTED))
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("the episode went backwards from"));
+    assertThat(Supervisor.judgedThrough(p.status)).isEqualTo(judged);
+    assertThat(p.status.episode).isEqualTo(episode);
+
+    p.tamper = r -> r;
+    p.progressProblem = "the answer is not a progress report: Unexpected character ('<')";
+    p.tick(50);
+    assertThat(p.events(EventType.PROGRESS_REJECTED))
+        .hasSize(2)
+        .last()
+        .satisfies(e -> assertThat(e.message()).contains("not a progress report"));
+    assertThat(Supervisor.judgedThrough(p.status)).isEqualTo(judged);
+
+    p.progressProblem = null;
+    p.runUntilFinal(50, 200);
+    assertThat(p.status.watch.progressRejected).isNull();
+    assertThat(p.status.state).isEqualTo(RunState.SUCCEEDED);
+    assertThat(p.history(HistoryType.ROLLBACK)).isEmpty();
+  }
+
+  private static ProgressReport withEpisode(ProgressReport r, long episode) {
+    return new ProgressReport(
+        r.attempt(),
+        r.phase(),
+        episode,
+        r.envSteps(),
+        r.untilEpisode(),
+        r.windowEpisodes(),
+        r.scoreMean(),
+        r.scoreStd(),
+        r.scoreMax(),
+        r.rewardMean(),
+        r.alphaEntropy(),
+        r.gradNorm(),
+        r.learningRate(),
+        r.episodesPerMinute(),
+        r.nonFiniteCount(),
+        r.lastCheckpoint(),
+        r.state(),
+        r.updatedAt());
   }
 }

@@ -21,8 +21,9 @@ public final class EnvFactory {
     int maxSteps = spec.maxStepsPerEpisode;
     return switch (spec.name) {
       case CARTPOLE -> {
-        cartPoleOptions(spec);
-        yield new VecCartPole(n, maxSteps, spec.seed);
+        EnvOptions o = cartPoleOptions(spec);
+        yield new VecCartPole(
+            n, maxSteps, spec.seed, o.integer(NAN_FROM_EPISODE, 0, 0, Integer.MAX_VALUE));
       }
       case DUNGEON -> new VecDungeon(n, maxSteps, spec.seed, dungeonOptions(spec));
       case INTERCEPT -> new VecIntercept(n, maxSteps, spec.seed, interceptOptions(spec));
@@ -53,8 +54,13 @@ public final class EnvFactory {
     return InterceptOptions.from(options(spec, InterceptOptions.KEYS));
   }
 
-  private static void cartPoleOptions(EnvironmentSpec spec) {
-    options(spec, List.of());
+  /** CartPole's one option, for fault drills: NaN observations from that episode on. */
+  public static final String NAN_FROM_EPISODE = "nanObservationsFromEpisode";
+
+  private static EnvOptions cartPoleOptions(EnvironmentSpec spec) {
+    EnvOptions o = options(spec, List.of(NAN_FROM_EPISODE));
+    o.integer(NAN_FROM_EPISODE, 0, 0, Integer.MAX_VALUE);
+    return o;
   }
 
   private static EnvOptions options(EnvironmentSpec spec, List<String> keys) {

@@ -10,6 +10,9 @@ import java.util.List;
 /**
  * {@code numEnvs} CartPoles stepped together with automatic reset, so the policy does one batched
  * forward pass per step; each copy has its own generator derived from the seed.
+ *
+ * <p>For fault drills, option {@code nanObservationsFromEpisode} makes every observation NaN once
+ * that many episodes have finished, as a broken simulator's would be (the physics go on).
  */
 public final class VecCartPole implements VecEnv {
 
@@ -17,8 +20,18 @@ public final class VecCartPole implements VecEnv {
   private final Rng[] rngs;
   private final double[] episodeReturn;
   private final int[] episodeLength;
+  private final long nanFromEpisode;
+  private long finished;
 
   public VecCartPole(int numEnvs, int maxSteps, long seed) {
+    this(numEnvs, maxSteps, seed, 0);
+  }
+
+  /**
+   * @param nanFromEpisode observations are NaN once this many episodes finished; 0 never
+   */
+  public VecCartPole(int numEnvs, int maxSteps, long seed, long nanFromEpisode) {
+    this.nanFromEpisode = nanFromEpisode;
     envs = new CartPole[numEnvs];
     rngs = new Rng[numEnvs];
     episodeReturn = new double[numEnvs];
@@ -50,6 +63,9 @@ public final class VecCartPole implements VecEnv {
     for (int i = 0; i < envs.length; i++) {
       envs[i].observe(out, i * CartPole.OBS_DIM);
     }
+    if (nanFromEpisode > 0 && finished >= nanFromEpisode) {
+      java.util.Arrays.fill(out, 0, envs.length * CartPole.OBS_DIM, Float.NaN);
+    }
   }
 
   @Override
@@ -66,6 +82,7 @@ public final class VecCartPole implements VecEnv {
           finished = new ArrayList<>(2);
         }
         finished.add(new Episode(i, episodeReturn[i], episodeLength[i], episodeReturn[i]));
+        this.finished++;
         episodeReturn[i] = 0;
         episodeLength[i] = 0;
         envs[i].reset();
@@ -86,6 +103,7 @@ public final class VecCartPole implements VecEnv {
       out.writeDouble(episodeReturn[i]);
       out.writeInt(episodeLength[i]);
     }
+    out.writeLong(finished);
   }
 
   @Override
@@ -104,5 +122,6 @@ public final class VecCartPole implements VecEnv {
       episodeReturn[i] = in.readDouble();
       episodeLength[i] = in.readInt();
     }
+    finished = in.readLong();
   }
 }

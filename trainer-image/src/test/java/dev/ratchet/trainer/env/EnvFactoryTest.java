@@ -82,7 +82,9 @@ class EnvFactoryTest {
     EnvironmentSpec c = spec(EnvironmentName.CARTPOLE);
     c.options.put("gravity", IntNode.valueOf(3));
     assertThatThrownBy(() -> EnvFactory.check(c))
-        .hasMessage("environment.options.gravity is not an option of cartpole (it takes none)");
+        .hasMessage(
+            "environment.options.gravity is not an option of cartpole (allowed:"
+                + " nanObservationsFromEpisode)");
   }
 
   @Test
@@ -111,5 +113,26 @@ class EnvFactoryTest {
     zero.numEnvs = 0;
     assertThatThrownBy(() -> EnvFactory.check(zero))
         .hasMessage("environment.numEnvs must be at least 1");
+  }
+
+  @Test
+  void theCartPoleFaultDrillOptionTurnsObservationsNanAfterItsEpisode() {
+    EnvironmentSpec c = spec(EnvironmentName.CARTPOLE);
+    c.options.put(EnvFactory.NAN_FROM_EPISODE, IntNode.valueOf(3));
+    VecEnv env = EnvFactory.create(c);
+    float[] obs = new float[env.numEnvs() * env.obsDim()];
+    int[] actions = new int[env.numEnvs()];
+    float[] rewards = new float[env.numEnvs()];
+    boolean[] dones = new boolean[env.numEnvs()];
+    int episodes = 0;
+    while (episodes < 3) {
+      env.observe(obs);
+      assertThat(obs).doesNotContain(Float.NaN);
+      episodes += env.step(actions, rewards, dones).size();
+    }
+    env.observe(obs);
+    for (float x : obs) {
+      assertThat(Float.isNaN(x)).isTrue();
+    }
   }
 }

@@ -1,0 +1,26 @@
+package dev.ratchet.api.trainer;
+
+/**
+ * The trainer's exit codes, the contract between the trainer and whatever supervises it: the
+ * trainer exits with them, the supervisor reads them (a refused checkpoint is never resumed from
+ * again). Other codes are the JVM's or the kernel's (137 for SIGKILL, 143 for SIGTERM).
+ */
+public final class TrainerExitCodes {
+
+  /** Reached its until episode (final or phase-end checkpoint committed), or stopped cleanly. */
+  public static final int OK = 0;
+
+  /** Anything unexpected; the log's last line says what. */
+  public static final int FAILED = 1;
+
+  /** The config file or environment is wrong: restarting it unchanged cannot help. */
+  public static final int BAD_CONFIG = 2;
+
+  /** Storage could not be reached or written after retries. */
+  public static final int STORAGE = 3;
+
+  /** The checkpoint to resume from was never committed, is corrupt or does not fit the model. */
+  public static final int REFUSED_CHECKPOINT = 4;
+
+  private TrainerExitCodes() {}
+}
