@@ -26,14 +26,24 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
   private final S3Proxy proxy;
   private final BlobStoreContext context;
+  private final int port;
 
   private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context) {
     this.proxy = proxy;
     this.context = context;
+    this.port = proxy.getPort();
   }
 
   /** Starts on a free loopback port, storing objects under {@code dataDir}. */
   public static EmbeddedS3Server start(Path dataDir) throws Exception {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts on {@code port} (0 for a free one), storing objects under {@code dataDir}: a server
+   * started again on the same port and folder serves everything the first one stored.
+   */
+  public static EmbeddedS3Server start(Path dataDir, int port) throws Exception {
     Files.createDirectories(dataDir);
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
@@ -45,7 +55,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
     proxy.start();
@@ -56,7 +66,11 @@ public final class EmbeddedS3Server implements AutoCloseable {
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + proxy.getPort();
+    return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** A client of this server. */

@@ -70,6 +70,10 @@ public final class TrainingSession implements AutoCloseable {
   private volatile ProgressReport.TrainerState state = ProgressReport.TrainerState.STARTING;
   private volatile ProgressReport.CommittedCheckpoint lastCheckpoint;
   private Future<?> lastUpload;
+  // The last periodic or best checkpoint submitted, and its kind: while it waits for the upload
+  // thread, a newer checkpoint that is at least as good supersedes it.
+  private Future<?> pending;
+  private CheckpointKind pendingKind;
   private int recordsPending;
   private double bestScoreMean = Double.NaN;
   private long nonFinite;
@@ -368,6 +372,18 @@ public final class TrainingSession implements AutoCloseable {
               return done;
             });
     lastUpload = f;
+    // When uploads fall behind training (a slow store, a cold start), a queued checkpoint that a
+    // newer one supersedes is dropped before it starts: a periodic one by any newer checkpoint, a
+    // best one only by a newer best (which is better). A kill then replays only what the newest
+    // checkpoint did not cover. One already uploading still commits.
+    if (pending != null
+        && (pendingKind == CheckpointKind.PERIODIC
+            || (pendingKind == CheckpointKind.BEST && kind == CheckpointKind.BEST))) {
+      pending.cancel(false);
+    }
+    boolean coalescable = kind == CheckpointKind.PERIODIC || kind == CheckpointKind.BEST;
+    pending = coalescable ? f : null;
+    pendingKind = coalescable ? kind : null;
     return f;
   }
 

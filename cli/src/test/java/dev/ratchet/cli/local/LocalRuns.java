@@ -1,0 +1,59 @@
+package dev.ratchet.cli.local;
+
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/** Starts a local run's supervisor loop on a thread of its own, for tests outside this package. */
+public final class LocalRuns {
+
+  private LocalRuns() {}
+
+  /** A running local run. */
+  public record Handle(LocalPlatform platform, CompletableFuture<TrainingRunStatus> result) {
+
+    /** The running trainer's HTTP port, or -1. */
+    public int trainerPort() {
+      return platform.trainerPort();
+    }
+
+    /** Ctrl-C: the trainer writes a preempt checkpoint and the loop returns. */
+    public void stop() {
+      platform.requestStop();
+    }
+  }
+
+  /** Runs {@code run} under {@code workdir} against {@code s3}, printing to {@code out}. */
+  public static Handle start(TrainingRun run, Path workdir, EmbeddedS3Server s3, PrintWriter out)
+      throws Exception {
+    Path runDir = workdir.resolve(run.getMetadata().getName());
+    Files.createDirectories(runDir);
+    long total = run.getSpec().phases.get(run.getSpec().phases.size() - 1).until.episode;
+    LocalPlatform platform =
+        new LocalPlatform(
+            run,
+            runDir,
+            LocalRunTest.trainerJar(),
+            s3,
+            new ProgressPrinter(out, Math.max(10, total / 20), total),
+            Clock.systemUTC());
+    CompletableFuture<TrainingRunStatus> result = new CompletableFuture<>();
+    Thread loop =
+        new Thread(
+            () -> {
+              try {
+                result.complete(platform.run());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "local-run-" + run.getMetadata().getName());
+    loop.setDaemon(true);
+    loop.start();
+    return new Handle(platform, result);
+  }
+}
