@@ -88,24 +88,42 @@ final class TrainerProcess {
         attempt,
         code == 0 ? TrainerPhase.SUCCEEDED : TrainerPhase.FAILED,
         code,
-        code == 0 ? null : lastLine());
+        code == 0 ? null : reason(code));
   }
 
-  /** The trainer's one-line reason for a non-zero exit, the last line of its log. */
-  private String lastLine() {
+  /**
+   * Why the trainer exited: its own one-line reason ("ratchet-trainer: …", the last such line of
+   * its log), else the signal that ended it (exit code 128 + n), else null.
+   */
+  private String reason(int code) {
     try {
       List<String> lines = Files.readAllLines(log);
       for (int i = lines.size() - 1; i >= 0; i--) {
-        if (!lines.get(i).isBlank()) {
-          String line = lines.get(i).strip();
-          return line.length() > 200 ? line.substring(0, 200) : line;
+        String line = lines.get(i).strip();
+        if (line.startsWith(REASON_PREFIX)) {
+          return line.length() > 300 ? line.substring(0, 300) : line;
         }
       }
     } catch (IOException e) {
       // the log is only for the message
     }
+    if (code > 128 && code < 160) {
+      int signal = code - 128;
+      String name =
+          switch (signal) {
+            case 9 -> "SIGKILL";
+            case 15 -> "SIGTERM";
+            case 6 -> "SIGABRT";
+            case 11 -> "SIGSEGV";
+            default -> "signal " + signal;
+          };
+      return "killed by " + name;
+    }
     return null;
   }
+
+  /** How the trainer starts the one line that says why it exited (TrainerApp.fail). */
+  static final String REASON_PREFIX = "ratchet-trainer:";
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -159,6 +159,16 @@ final class DrillRun implements AutoCloseable {
         : progress.read("127.0.0.1", port, Long.MAX_VALUE).progress();
   }
 
+  /** The running trainer's HTTP port, or -1. */
+  int trainerPort() {
+    return handle.trainerPort();
+  }
+
+  /** The S3 endpoint the run uses (the same across {@link #stopStorage()} and restart). */
+  String storageEndpoint() {
+    return "http://127.0.0.1:" + s3Port;
+  }
+
   /** Stops the S3 server: its port refuses connections until {@link #startStorage()}. */
   void stopStorage() throws Exception {
     s3.close();

@@ -84,13 +84,11 @@ class KillDrillTest {
       Map<String, DrillRun.Committed> atEnd = r.committed();
 
       List<String> lost = new ArrayList<>();
-      List<String> supersededBests = new ArrayList<>();
       List<String> altered = new ArrayList<>();
       committedBeforeKills.forEach(
           (id, before) -> {
             if (!atEnd.containsKey(id)) {
-              // retention deletes a best checkpoint once a better one exists; nothing else goes
-              (before.kind().equals("best") ? supersededBests : lost).add(id);
+              lost.add(id + " (" + before.kind() + ")");
             } else if (!atEnd.get(id).equals(before)) {
               altered.add(id);
             }
@@ -99,9 +97,8 @@ class KillDrillTest {
       double meanReplay = replayed.stream().mapToLong(Long::longValue).average().orElseThrow();
       System.out.printf(
           "kill drill: %d kills; episodes replayed per kill: %s (mean %.1f, max %d; checkpoint"
-              + " every %d); %d checkpoints committed before the kills, %d lost, %d altered (%d"
-              + " superseded best checkpoints deleted by retention); run %s at episode %d after %d"
-              + " restarts, best %s (score mean %.1f)%n",
+              + " every %d); %d checkpoints committed before the kills, %d lost, %d altered; run"
+              + " %s at episode %d after %d restarts, best %s (score mean %.1f)%n",
           KILLS,
           replayed,
           meanReplay,
@@ -110,7 +107,6 @@ class KillDrillTest {
           committedBeforeKills.size(),
           lost.size(),
           altered.size(),
-          supersededBests.size(),
           end.state.label(),
           end.episode,
           end.restarts,

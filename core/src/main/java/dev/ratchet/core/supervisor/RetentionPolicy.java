@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which committed checkpoints may go: everything except the newest {@code keepLast} periodic (and
- * preempt) ones, the best, each phase's end, and anything status or an attempt refers to. Rejected
- * checkpoints are never deleted: a folder without a manifest may still be being written.
+ * Which committed checkpoints may go: everything except the newest {@code keepLast} periodic,
+ * preempt and best ones, the best, each phase's end, and anything status or an attempt refers to. A
+ * best checkpoint that is no longer the best is an ordinary rolling one (deleting it at once left
+ * early runs, which improve at every update, with a single checkpoint: when that one turned out
+ * corrupt there was nothing to fall back to). Rejected checkpoints are never deleted: a folder
+ * without a manifest may still be being written.
  */
 final class RetentionPolicy {
 
@@ -27,13 +30,7 @@ final class RetentionPolicy {
       if (m.kind() == CheckpointKind.PHASE_END || m.kind() == CheckpointKind.FINAL) {
         continue; // each phase's end is kept for analysis and for restarting a phase
       }
-      if (m.kind() == CheckpointKind.BEST) {
-        if (!keep.contains(m.id())) {
-          delete.add(m.id()); // a best checkpoint that is no longer the best
-        }
-      } else {
-        rolling.add(m);
-      }
+      rolling.add(m);
     }
     // catalog order is written order: the newest keepLast are at the end; referenced ones count
     // towards keepLast too, so the newest few are what stays

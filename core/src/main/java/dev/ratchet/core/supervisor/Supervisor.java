@@ -219,6 +219,11 @@ public final class Supervisor {
     AttemptStatus a = t.status.currentAttempt;
     String problem = t.observation.progressProblem();
     ProgressReport p = t.currentProgress();
+    if (problem == null && p != null && p.state() == ProgressReport.TrainerState.STARTING) {
+      // still loading its checkpoint: its counters are not the attempt's yet
+      t.ignoreProgress();
+      return;
+    }
     if (problem == null && p != null && a != null) {
       problem = ProgressCheck.problem(p, a, w);
     }

@@ -427,7 +427,8 @@ class SafetyNetsTest {
             e ->
                 assertThat(e.message())
                     .contains("finished no episode for")
-                    .contains("trainer.stallTimeoutSeconds = 600"));
+                    .contains("trainer.stallTimeoutSeconds = 600")
+                    .contains("the last reported was episode 8"));
     assertThat(Duration.between(stoppedAt, p.now))
         .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(12));
     assertThat(p.all(Action.StopAttempt.class))
