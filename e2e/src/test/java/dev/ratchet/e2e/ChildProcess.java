@@ -39,6 +39,11 @@ final class ChildProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The processes it started (a local run's trainers). */
+  java.util.stream.Stream<ProcessHandle> children() {
+    return process.descendants();
+  }
+
   /** Waits for the exit and returns the code; fails with the log's tail on a timeout. */
   int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ModelSpec;
+import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.api.v1alpha1.RunMetric;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -35,7 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The monitoring story checked against a real Prometheus: it scrapes the packaged operator
  * (reconciling on the mock API server) and two local-mode runs — a mixture-of-experts run through
  * its phases and the divergence demo — with the chart's alert rules loaded; then every PromQL
- * expression of both dashboards must return data and the divergence alert must have fired.
+ * expression of both dashboards must return data and every alert of the chart must have fired, each
+ * for the run whose drill provokes it: the divergence demo, a run fed NaN until its rollbacks run
+ * out, a run whose trainer is stopped with SIGSTOP, a trainer whose S3 server goes away, and the
+ * MoE run whose routing stays outside its band.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class MonitoringEndToEndTest {
@@ -46,6 +57,19 @@ class MonitoringEndToEndTest {
   private static final Path MOE_RUN =
       Path.of("src/test/resources/moe-phases.yaml").toAbsolutePath();
   private static final Path DIVERGENCE_RUN = ROOT.resolve("examples/cartpole-divergence-demo.yaml");
+  private static final Path FAULTS_RUN = Path.of("src/test/resources/faults.yaml").toAbsolutePath();
+  private static final Path STALL_RUN = Path.of("src/test/resources/stall.yaml").toAbsolutePath();
+
+  /** Every alert of the chart, and the run whose drill must make it fire. */
+  private static final Map<String, String> ALERT_RUNS =
+      Map.of(
+          "RatchetRunDiverged", "cartpole-divergence-demo",
+          "RatchetNonFiniteValues", "faults",
+          "RatchetRollbackLimitReached", "faults",
+          "RatchetRunStalled", "stall",
+          "RatchetCheckpointFailing", "storage-outage",
+          "RatchetRouterUnhealthy", "moe-phases");
+
   private static final String NAMESPACE = "research";
   private static final Pattern BEST_BEFORE = Pattern.compile("the best (-?[0-9.]+) seen");
   private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)");
@@ -69,11 +93,14 @@ class MonitoringEndToEndTest {
   }
 
   @Test
-  void everyDashboardQueryReturnsDataAndTheDivergenceAlertFires() throws Exception {
+  void everyDashboardQueryReturnsDataAndEveryAlertFiresForItsDrill() throws Exception {
     Instant start = Instant.now();
     int operatorPort = freePort();
     int moePort = freePort();
     int divergencePort = freePort();
+    int faultsPort = freePort();
+    int stallPort = freePort();
+    int trainerPort = freePort();
     int prometheusPort = freePort();
     applyClusterState();
     Map<String, PrometheusServer.Target> targets = new LinkedHashMap<>();
@@ -81,6 +108,9 @@ class MonitoringEndToEndTest {
     targets.put("local-moe", new PrometheusServer.Target("127.0.0.1:" + moePort, "/metrics"));
     targets.put(
         "local-divergence", new PrometheusServer.Target("127.0.0.1:" + divergencePort, "/metrics"));
+    targets.put("local-faults", new PrometheusServer.Target("127.0.0.1:" + faultsPort, "/metrics"));
+    targets.put("local-stall", new PrometheusServer.Target("127.0.0.1:" + stallPort, "/metrics"));
+    targets.put("trainer", new PrometheusServer.Target("127.0.0.1:" + trainerPort, "/metrics"));
 
     try (ChildProcess operator = startOperator(operatorPort);
         PrometheusServer prometheus =
@@ -92,6 +122,11 @@ class MonitoringEndToEndTest {
       // Succeeded, or Failed once its automatic rollbacks are used up: both show the rollback.
       runLocally("divergence", DIVERGENCE_RUN, divergencePort, List.of(0, 1));
       assertDemoRolledBackKeepingItsBest(work.resolve("divergence/cartpole-divergence-demo"));
+      // NaN from the environment: non-finite updates, a rollback, then Failed with none left
+      runLocally("faults", FAULTS_RUN, faultsPort, List.of(1));
+      // a trainer stopped with SIGSTOP once it trains: found stalled, killed, restarted
+      runLocally("stall", STALL_RUN, stallPort, List.of(0), MonitoringEndToEndTest::stopTrainer);
+      trainWithStorageGone(trainerPort, prometheus);
       Thread.sleep(3_000); // the last scrapes and rule evaluations
 
       Instant end = Instant.now();
@@ -101,15 +136,22 @@ class MonitoringEndToEndTest {
           failures.addAll(check(prometheus, q, start, end));
         }
       }
-      JsonNode fired =
-          prometheus.queryRange(
-              "ALERTS{alertname=\"RatchetRunDiverged\",alertstate=\"firing\","
-                  + "run=\"cartpole-divergence-demo\"}",
-              start,
-              end,
-              Duration.ofSeconds(2));
-      if (fired.isEmpty()) {
-        failures.add("alert RatchetRunDiverged never fired during the divergence demo");
+      for (var alert : new java.util.TreeMap<>(ALERT_RUNS).entrySet()) {
+        JsonNode fired =
+            prometheus.queryRange(
+                "ALERTS{alertname=\""
+                    + alert.getKey()
+                    + "\",alertstate=\"firing\",run=\""
+                    + alert.getValue()
+                    + "\"}",
+                start,
+                end,
+                Duration.ofSeconds(2));
+        if (fired.isEmpty()) {
+          failures.add("alert " + alert.getKey() + " never fired for run " + alert.getValue());
+        } else {
+          System.out.printf("alert %s fired for run %s%n", alert.getKey(), alert.getValue());
+        }
       }
       assertThat(failures)
           .as("dashboard queries and alerts against Prometheus (targets: %s)", prometheus.targets())
@@ -257,17 +299,121 @@ class MonitoringEndToEndTest {
     assertThat(javax.imageio.ImageIO.read(runDir.resolve("report/score.png").toFile())).isNotNull();
   }
 
+  /** Stops the local run's trainer with SIGSTOP once it has trained a few seconds. */
+  private static void stopTrainer(ChildProcess local) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (Instant.now().isBefore(deadline)) {
+      var trainer =
+          local
+              .children()
+              .filter(p -> p.info().commandLine().orElse("").contains("ratchet-trainer"))
+              .findFirst();
+      if (trainer.isPresent()) {
+        Thread.sleep(6_000); // JVM start, engine load, a few updates
+        new ProcessBuilder("kill", "-STOP", Long.toString(trainer.get().pid())).start().waitFor();
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the stall run started no trainer\n" + local.tail(40));
+  }
+
+  /**
+   * A trainer (the packaged jar, as in a pod) whose S3 server stops while it trains: its checkpoint
+   * uploads fail after their retries and it counts them; RatchetCheckpointFailing must fire.
+   */
+  private void trainWithStorageGone(int metricsPort, PrometheusServer prometheus) throws Exception {
+    String bucket = "ratchet-checkpoints";
+    try (StoppableS3 s3 = new StoppableS3(freePort(), bucket)) {
+      EnvironmentSpec env = new EnvironmentSpec();
+      env.name = EnvironmentName.CARTPOLE;
+      env.numEnvs = 8;
+      env.maxStepsPerEpisode = 200;
+      env.seed = 5;
+      PpoSpec ppo = new PpoSpec();
+      ppo.rolloutSteps = 64;
+      ppo.learningRate = 1e-3;
+      TrainerConfig config =
+          new TrainerConfig(
+              NAMESPACE,
+              "storage-outage",
+              1,
+              "train",
+              0,
+              0,
+              1_000_000,
+              1_000_000,
+              null,
+              env,
+              new ModelSpec(),
+              ppo,
+              null,
+              null,
+              null,
+              new TrainerConfig.CheckpointPolicy(20, RunMetric.SCORE_MEAN, 20),
+              new TrainerConfig.StorageLocation(s3.endpoint(), bucket, "e2e", "us-east-1"),
+              Device.CPU,
+              20,
+              metricsPort);
+      Path configFile = work.resolve("storage-outage.json");
+      new ObjectMapper().writeValue(configFile.toFile(), config);
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  trainerJar().toString())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("storage-outage.log").toFile());
+      builder.environment().put(TrainerEnv.CONFIG, configFile.toString());
+      builder.environment().put(TrainerEnv.S3_ACCESS_KEY, StoppableS3.ACCESS_KEY);
+      builder.environment().put(TrainerEnv.S3_SECRET_KEY, StoppableS3.SECRET_KEY);
+      Process trainer = builder.start();
+      try {
+        Thread.sleep(8_000); // it trains and commits a few checkpoints
+        s3.stop();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+          if (!prometheus
+              .queryInstant("ALERTS{alertname=\"RatchetCheckpointFailing\",run=\"storage-outage\"}")
+              .isEmpty()) {
+            return;
+          }
+          if (!trainer.isAlive()) {
+            throw new AssertionError(
+                "the trainer exited during the outage\n"
+                    + Files.readString(work.resolve("storage-outage.log")));
+          }
+          Thread.sleep(1_000);
+        }
+      } finally {
+        trainer.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static Path trainerJar() throws IOException {
+    try (Stream<Path> jars = Files.list(ROOT.resolve("trainer-image/target"))) {
+      return jars.filter(p -> p.getFileName().toString().matches("ratchet-trainer-.*-all\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("build the trainer jar first: ./mvnw package"));
+    }
+  }
+
+  /** Something a test does while a local run goes on. */
+  private interface During {
+    void accept(ChildProcess local) throws Exception;
+  }
+
   private void runLocally(String name, Path file, int port, List<Integer> exitCodes)
+      throws Exception {
+    runLocally(name, file, port, exitCodes, local -> {});
+  }
+
+  private void runLocally(String name, Path file, int port, List<Integer> exitCodes, During during)
       throws Exception {
     Path cli = ROOT.resolve("cli/target/ratchet.jar");
     requireBuilt(cli);
-    Path trainer;
-    try (Stream<Path> jars = Files.list(ROOT.resolve("trainer-image/target"))) {
-      trainer =
-          jars.filter(p -> p.getFileName().toString().matches("ratchet-trainer-.*-all\\.jar"))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("build the trainer jar first: ./mvnw package"));
-    }
+    Path trainer = trainerJar();
     try (ChildProcess local =
         ChildProcess.java(
             "ratchet local run " + file.getFileName(),
@@ -281,8 +427,12 @@ class MonitoringEndToEndTest {
                 "--workdir",
                 work.resolve(name).toString(),
                 "--port",
-                Integer.toString(port)),
+                Integer.toString(port),
+                // a run that ends (Failed, say) stays scraped a little, as an operator's would
+                "--metrics-linger",
+                "4"),
             work.resolve(name + ".log"))) {
+      during.accept(local);
       int code = local.waitFor(Duration.ofMinutes(8));
       assertThat(exitCodes)
           .as("exit code of ratchet local run %s\n%s", file, local.tail(40))

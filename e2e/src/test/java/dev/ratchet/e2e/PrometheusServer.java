@@ -126,6 +126,11 @@ final class PrometheusServer implements AutoCloseable {
         .path("result");
   }
 
+  /** The result of an instant query now: one entry per series. */
+  JsonNode queryInstant(String expr) throws Exception {
+    return data("/api/v1/query?query=" + encode(expr)).path("result");
+  }
+
   /** The label sets of the series matching a selector over {@code [start, end]}. */
   JsonNode series(String match, Instant start, Instant end) throws Exception {
     return data(

@@ -38,6 +38,9 @@ public final class MetricNames {
   public static final String ROLLBACKS_TOTAL = "ratchet_rollbacks_total";
   public static final String RESTARTS_TOTAL = "ratchet_restarts_total";
 
+  /** Times the supervisor saw the trainer's non-finite count rise. */
+  public static final String NONFINITE_REPORTS_TOTAL = "ratchet_nonfinite_reports_total";
+
   /** Trainers found stalled and restarted. */
   public static final String STALLS_TOTAL = "ratchet_stalls_total";
 

@@ -83,6 +83,11 @@ public final class LocalPlatform {
     stopRequested.set(true);
   }
 
+  /** Whether Ctrl-C asked the run to stop. */
+  boolean stopRequested() {
+    return stopRequested.get();
+  }
+
   /** The HTTP port of the running trainer, or -1. */
   int trainerPort() {
     TrainerProcess t = trainer;

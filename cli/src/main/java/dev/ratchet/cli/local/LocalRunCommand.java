@@ -50,6 +50,14 @@ public final class LocalRunCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--metrics-linger",
+      defaultValue = "0",
+      description =
+          "Seconds /metrics stays up after the run ends, so a scraper sees the final state"
+              + " (default: ${DEFAULT-VALUE}).")
+  int metricsLinger;
+
+  @Option(
       names = "--trainer-jar",
       description = "The trainer jar (default: built next to this command).")
   Path trainerJar;
@@ -121,9 +129,14 @@ public final class LocalRunCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       TrainingRunStatus status;
       try (metrics) {
-        status = platform.run();
-      } finally {
-        finished.countDown();
+        try {
+          status = platform.run();
+        } finally {
+          finished.countDown();
+        }
+        if (metricsLinger > 0 && !platform.stopRequested()) {
+          Thread.sleep(metricsLinger * 1000L); // the final state for the scraper
+        }
       }
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

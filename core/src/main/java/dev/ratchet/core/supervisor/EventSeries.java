@@ -31,6 +31,13 @@ public record EventSeries(String metric, String reason) {
   /** Trainers found stalled (no episode for trainer.stallTimeoutSeconds) and restarted. */
   public static final EventSeries STALLS = new EventSeries(MetricNames.STALLS_TOTAL, null);
 
+  /**
+   * Readings in which the trainer's non-finite count rose: kept by the supervisor, so the alert
+   * fires even when the trainer that counted them is rolled back before it is scraped.
+   */
+  public static final EventSeries NON_FINITE =
+      new EventSeries(MetricNames.NONFINITE_REPORTS_TOTAL, null);
+
   /** Routing found stuck outside its band (moe). */
   public static final EventSeries ROUTING_STUCK =
       new EventSeries(MetricNames.ROUTER_PROBLEMS_TOTAL, "routingStuck");
@@ -50,6 +57,7 @@ public record EventSeries(String metric, String reason) {
         PHASE_TRANSITIONS,
         RESTARTS,
         STALLS,
+        NON_FINITE,
         ROUTING_STUCK,
         DEAD_EXPERTS);
   }
@@ -63,6 +71,7 @@ public record EventSeries(String metric, String reason) {
           case MANUAL_ROLLBACK -> MANUAL_ROLLBACKS;
           case RESTARTED -> RESTARTS;
           case STALLED -> STALLS;
+          case NON_FINITE -> NON_FINITE;
           case ROUTING_STUCK -> ROUTING_STUCK;
           case DEAD_EXPERT -> DEAD_EXPERTS;
           default -> null;

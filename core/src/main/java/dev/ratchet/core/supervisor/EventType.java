@@ -9,6 +9,7 @@ public enum EventType {
   MANUAL_ROLLBACK_REJECTED("ManualRollbackRejected", true),
   RESTARTED("Restarted", true),
   STALLED("Stalled", true),
+  NON_FINITE("NonFiniteValues", true),
   PROGRESS_REJECTED("ProgressRejected", true),
   ROUTING_STUCK("RoutingStuck", true),
   DEAD_EXPERT("DeadExpert", true),

@@ -286,6 +286,7 @@ public final class Supervisor {
     boolean beforeLast = phaseIndex < t.spec.phases.size() - 1;
     for (Reading r : t.unjudgedReadings()) {
       s.currentAttempt.judgedThroughEpisode = r.episode();
+      noteNonFinite(t, r);
       if (t.spec.divergence.enabled) {
         Optional<DivergencePolicy.Verdict> verdict =
             divergence.judge(t.spec.divergence, s.currentAttempt, r, beforeLast, t.watch());
@@ -313,6 +314,31 @@ public final class Supervisor {
       }
     }
     return false;
+  }
+
+  /** Announces a rise of the trainer's non-finite count, whatever divergence does about it. */
+  private static void noteNonFinite(Turn t, Reading r) {
+    WatchStatus w = t.watch();
+    long seen = w.nonFiniteSeen == null ? 0 : w.nonFiniteSeen;
+    if (r.nonFiniteCount() <= seen) {
+      return;
+    }
+    ProgressReport p = t.currentProgress();
+    String where =
+        p == null || p.lastNonFinite() == null
+            ? ""
+            : " (first went NaN/Inf: " + p.lastNonFinite() + ")";
+    t.event(
+        EventType.NON_FINITE,
+        "The trainer skipped "
+            + r.nonFiniteCount()
+            + " update step(s) with NaN/Inf by episode "
+            + r.episode()
+            + where
+            + ".");
+    if (!t.spec.divergence.enabled) {
+      w.nonFiniteSeen = r.nonFiniteCount(); // divergence, when on, records it with its verdict
+    }
   }
 
   /**
