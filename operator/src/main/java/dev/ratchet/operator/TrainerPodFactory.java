@@ -79,6 +79,8 @@ public final class TrainerPodFactory {
         .withMetadata(meta(run, podName(run.getMetadata().getName(), config.attempt()), labels))
         .withNewSpec()
         .withRestartPolicy("Never") // the operator restarts from the latest checkpoint instead
+        // the trainer never talks to the API server: no service account token in the pod
+        .withAutomountServiceAccountToken(false)
         .withTerminationGracePeriodSeconds(settings.preemptGracePeriod().toSeconds())
         .withNodeSelector(trainer.nodeSelector)
         .withTolerations(trainer.tolerations)

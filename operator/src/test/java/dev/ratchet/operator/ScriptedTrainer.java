@@ -71,8 +71,14 @@ public final class ScriptedTrainer {
     kubelet.exit(pod, 0, "Completed");
   }
 
-  /** Answers /v1/progress at an episode with a windowed score. */
+  /**
+   * Answers /v1/progress at an episode with a windowed score; the window holds only this attempt's
+   * episodes, as the real trainer's does.
+   */
   public void report(String pod, TrainerConfig config, long episode, double score) {
+    String from = StorageLayout.checkpointIdOf(config.resumeFrom());
+    long start = from == null ? 0 : StorageLayout.episodeOf(from);
+    int window = (int) Math.min(config.metricsWindow(), Math.max(0, episode - start));
     progress.answer(
         pod,
         new ProgressReport(
@@ -81,7 +87,7 @@ public final class ScriptedTrainer {
             episode,
             episode * 100,
             config.untilEpisode(),
-            config.metricsWindow(),
+            window,
             score,
             1.0,
             score + 1,

@@ -118,6 +118,8 @@ class TrainerPodFactoryTest {
               assertThat(owner.getController()).isTrue();
             });
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+    // the trainer never talks to the API server: no token to steal from it
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
     assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(120L);
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSpec().getTolerations())

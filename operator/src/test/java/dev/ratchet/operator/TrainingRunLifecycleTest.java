@@ -300,4 +300,63 @@ class TrainingRunLifecycleTest {
         .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
+
+  @Test
+  void credentialsAppearOnlyAsSecretReferencesNeverInConfigStatusEventsOrLogs() throws Exception {
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            logged.add(
+                String.valueOf(record.getMessage())
+                    + " "
+                    + java.util.Arrays.toString(record.getParameters()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      TrainingRun run = TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", "secrets");
+      run.getSpec().checkpoints.everyEpisodes = 50;
+      run.getSpec().phases.get(0).until.episode = 200L;
+      run.getSpec().phases.get(0).until.anyOf.clear();
+      client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+      awaitPod("secrets-a1");
+      trainer.train("secrets-a1", 0, 199, e -> 10 + e * 0.1);
+      trainer.finish("secrets-a1", 30);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> assertThat(get("secrets").getStatus().state).isEqualTo(RunState.SUCCEEDED));
+    } finally {
+      root.removeHandler(capture);
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> places = new java.util.ArrayList<>();
+    places.add("status: " + json.writeValueAsString(get("secrets").getStatus()));
+    for (var map : client.configMaps().inNamespace(NS).list().getItems()) {
+      places.add("configmap " + map.getMetadata().getName() + ": " + map.getData());
+    }
+    for (var event : client.v1().events().inNamespace(NS).list().getItems()) {
+      places.add("event: " + event.getMessage());
+    }
+    for (var pod : client.pods().inNamespace(NS).list().getItems()) {
+      places.add(
+          "pod " + pod.getMetadata().getName() + ": " + json.writeValueAsString(pod.getSpec()));
+    }
+    logged.forEach(line -> places.add("log: " + line));
+    for (String secret : List.of(S3ProxyProcess.SECRET_KEY, S3ProxyProcess.ACCESS_KEY)) {
+      assertThat(places).as("places holding %s", secret).noneMatch(p -> p.contains(secret));
+    }
+    // status, the attempt's config map, its events and pod were all searched
+    assertThat(places).hasSizeGreaterThan(3);
+  }
 }

@@ -110,7 +110,12 @@ public final class TrainerApp {
     try (NDManager manager = NDManager.newBaseManager(djlDevice);
         TrainingSession s = new TrainingSession(config, store, json, metrics, manager);
         TrainerHttpServer http =
-            new TrainerHttpServer(config.httpPort(), metrics.registry(), s::progressAfter, json)) {
+            new TrainerHttpServer(
+                env.get(TrainerEnv.HTTP_HOST),
+                config.httpPort(),
+                metrics.registry(),
+                s::progressAfter,
+                json)) {
       session = s;
       if (stopRequested) {
         s.requestStop();

@@ -118,21 +118,24 @@ class TrainerAppTest {
     env.put(TrainerEnv.CONFIG, file.toString());
     env.put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3.ACCESS_KEY);
     env.put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3.SECRET_KEY);
+    env.put(TrainerEnv.HTTP_HOST, "127.0.0.1"); // as local mode starts it
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     TrainerApp app = new TrainerApp(env, new PrintStream(err, true, StandardCharsets.UTF_8), 2, 5);
     AtomicReference<Integer> port = new AtomicReference<>();
+    AtomicReference<Boolean> loopback = new AtomicReference<>();
     app.onServing(
         server -> {
           port.set(server.port());
+          loopback.set(server.address().getAddress().isLoopbackAddress());
           Thread t = new Thread(() -> whileServing.accept(app));
           t.setDaemon(true);
           t.start();
         });
     int code = app.run();
-    return new Result(code, err.toString(StandardCharsets.UTF_8), port.get());
+    return new Result(code, err.toString(StandardCharsets.UTF_8), port.get(), loopback.get());
   }
 
-  private record Result(int code, String err, Integer port) {}
+  private record Result(int code, String err, Integer port, Boolean loopback) {}
 
   private String get(int port, String path) throws Exception {
     return http.send(
@@ -183,6 +186,7 @@ class TrainerAppTest {
             });
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(health.get()).isEqualTo("ok\n");
+    assertThat(r.loopback()).as("RATCHET_TRAINER_HTTP_HOST=127.0.0.1 binds loopback").isTrue();
     ProgressReport pr = json.readValue(progress.get(), ProgressReport.class);
     assertThat(pr.attempt()).isEqualTo(1);
     assertThat(pr.untilEpisode()).isEqualTo(120);

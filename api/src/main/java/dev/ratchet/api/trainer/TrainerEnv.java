@@ -12,6 +12,12 @@ public final class TrainerEnv {
   /** S3 secret key, from the storage Secret's {@code secretKey}. */
   public static final String S3_SECRET_KEY = "AWS_SECRET_ACCESS_KEY";
 
+  /**
+   * Address the trainer's HTTP endpoints bind to; unset binds every interface, as a pod needs (the
+   * supervisor reads the pod IP). Local mode sets 127.0.0.1: nothing outside the machine.
+   */
+  public static final String HTTP_HOST = "RATCHET_TRAINER_HTTP_HOST";
+
   /** Key of the access key in the storage Secret. */
   public static final String SECRET_ACCESS_KEY_FIELD = "accessKey";
 

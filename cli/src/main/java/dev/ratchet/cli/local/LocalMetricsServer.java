@@ -45,6 +45,11 @@ final class LocalMetricsServer implements AutoCloseable {
     server.start();
   }
 
+  /** Where it listens: loopback, so a local run's metrics never leave the machine. */
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
   private String trainerMetrics(int port) {
     if (port <= 0) {
       return "";

@@ -54,6 +54,8 @@ final class TrainerProcess {
     builder.environment().put(TrainerEnv.CONFIG, configFile.toAbsolutePath().toString());
     builder.environment().put(TrainerEnv.S3_ACCESS_KEY, s3AccessKey);
     builder.environment().put(TrainerEnv.S3_SECRET_KEY, s3Secret);
+    // the trainer's /metrics and /v1/progress stay on this machine, like the local /metrics
+    builder.environment().put(TrainerEnv.HTTP_HOST, "127.0.0.1");
     builder.environment().putIfAbsent("PYTORCH_FLAVOR", "cpu");
     return new TrainerProcess(config.attempt(), builder.start(), port, log);
   }

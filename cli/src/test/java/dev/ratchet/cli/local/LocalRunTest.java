@@ -99,6 +99,20 @@ class LocalRunTest {
       assertThat(image).as(png).isNotNull();
       assertThat(image.getWidth()).isGreaterThan(600);
     }
+    // The S3 credentials reach the trainer as environment variables only: never in its config
+    // file, its log, status, the report or what the command printed.
+    List<Path> written;
+    try (Stream<Path> files = Files.walk(workdir.resolve("cartpole-quickstart"))) {
+      written =
+          files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".png")).toList();
+    }
+    assertThat(written)
+        .extracting(f -> f.getFileName().toString())
+        .contains("status.yaml", "trainer-config.json", "trainer.log", "report.md");
+    for (Path f : written) {
+      assertThat(Files.readString(f)).as(f.toString()).doesNotContain(EmbeddedS3Server.SECRET_KEY);
+    }
+    assertThat(out.toString() + err).doesNotContain(EmbeddedS3Server.SECRET_KEY);
   }
 
   @Test

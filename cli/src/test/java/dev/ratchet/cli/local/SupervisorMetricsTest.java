@@ -67,4 +67,11 @@ class SupervisorMetricsTest {
     PrometheusTextFormatWriter.create().write(out, metrics.registry().scrape());
     return out.toString(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void theLocalMetricsEndpointListensOnLoopbackOnly() throws Exception {
+    try (LocalMetricsServer server = new LocalMetricsServer(0, metrics, () -> -1)) {
+      assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+    }
+  }
 }

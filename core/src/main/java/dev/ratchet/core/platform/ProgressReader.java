@@ -1,6 +1,7 @@
 package dev.ratchet.core.platform;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.ProgressReport;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Reads a trainer's {@code GET /v1/progress} over HTTP; shared by the operator and local mode. */
 public final class ProgressReader {
@@ -65,7 +67,17 @@ public final class ProgressReader {
           : new Reply(report, null);
     } catch (IOException e) {
       String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      return new Reply(null, "the answer is not a progress report: " + message);
+      String field = "";
+      if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+        field =
+            "field "
+                + m.getPath().stream()
+                    .map(
+                        r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                + ": ";
+      }
+      return new Reply(null, "the answer is not a progress report: " + field + message);
     }
   }
 }

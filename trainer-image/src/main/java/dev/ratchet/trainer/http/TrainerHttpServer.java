@@ -23,13 +23,22 @@ public final class TrainerHttpServer implements AutoCloseable {
 
   private final HttpServer server;
 
+  /**
+   * @param host address to bind, or null for every interface
+   * @param port port to bind, 0 for any free one
+   */
   public TrainerHttpServer(
+      String host,
       int port,
       PrometheusRegistry registry,
       LongFunction<ProgressReport> progressAfter,
       ObjectMapper json)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
+    InetSocketAddress address =
+        host == null || host.isBlank()
+            ? new InetSocketAddress(port)
+            : new InetSocketAddress(host, port);
+    server = HttpServer.create(address, 0);
     PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
     server.createContext(
         "/metrics",
@@ -83,6 +92,11 @@ public final class TrainerHttpServer implements AutoCloseable {
       }
     }
     return OptionalLong.empty();
+  }
+
+  /** The bound address. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   /** The bound port (useful when 0 asked for any free one). */
