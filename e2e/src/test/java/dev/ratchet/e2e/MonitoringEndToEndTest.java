@@ -13,6 +13,7 @@ import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.cli.local.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -324,7 +325,9 @@ class MonitoringEndToEndTest {
    */
   private void trainWithStorageGone(int metricsPort, PrometheusServer prometheus) throws Exception {
     String bucket = "ratchet-checkpoints";
-    try (StoppableS3 s3 = new StoppableS3(freePort(), bucket)) {
+    try (EmbeddedS3Server s3 =
+        EmbeddedS3Server.start(work.resolve("storage-outage-s3"), freePort())) {
+      s3.ensureBucket(bucket);
       EnvironmentSpec env = new EnvironmentSpec();
       env.name = EnvironmentName.CARTPOLE;
       env.numEnvs = 8;
@@ -365,12 +368,12 @@ class MonitoringEndToEndTest {
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("storage-outage.log").toFile());
       builder.environment().put(TrainerEnv.CONFIG, configFile.toString());
-      builder.environment().put(TrainerEnv.S3_ACCESS_KEY, StoppableS3.ACCESS_KEY);
-      builder.environment().put(TrainerEnv.S3_SECRET_KEY, StoppableS3.SECRET_KEY);
+      builder.environment().put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3Server.ACCESS_KEY);
+      builder.environment().put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3Server.SECRET_KEY);
       Process trainer = builder.start();
       try {
         Thread.sleep(8_000); // it trains and commits a few checkpoints
-        s3.stop();
+        s3.close(); // the port refuses connections from now on
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
           if (!prometheus

@@ -99,7 +99,9 @@ public final class ScriptedTrainer {
             0,
             null,
             ProgressReport.TrainerState.TRAINING,
-            "2026-11-22T10:00:00Z"));
+            "2026-11-22T10:00:00Z",
+            List.of(),
+            null));
   }
 
   void commit(TrainerConfig config, long episode, CheckpointKind kind, double score)

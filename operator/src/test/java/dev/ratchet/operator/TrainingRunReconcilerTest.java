@@ -125,7 +125,9 @@ class TrainingRunReconcilerTest {
             0,
             null,
             ProgressReport.TrainerState.TRAINING,
-            "2026-11-22T10:00:00Z"));
+            "2026-11-22T10:00:00Z",
+            java.util.List.of(),
+            null));
 
     await()
         .atMost(WAIT)

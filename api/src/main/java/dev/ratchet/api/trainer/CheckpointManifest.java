@@ -46,40 +46,6 @@ public record CheckpointManifest(
     List<FileEntry> files,
     String startedFrom) {
 
-  /** A manifest of an attempt that started afresh. */
-  public CheckpointManifest(
-      int formatVersion,
-      String id,
-      String namespace,
-      String run,
-      int attempt,
-      String phase,
-      int phaseIndex,
-      long episode,
-      long envSteps,
-      CheckpointKind kind,
-      String createdAt,
-      Map<String, Double> metrics,
-      boolean nonFinite,
-      List<FileEntry> files) {
-    this(
-        formatVersion,
-        id,
-        namespace,
-        run,
-        attempt,
-        phase,
-        phaseIndex,
-        episode,
-        envSteps,
-        kind,
-        createdAt,
-        metrics,
-        nonFinite,
-        files,
-        null);
-  }
-
   public static final int FORMAT_VERSION = 1;
 
   /** Name of the manifest inside a checkpoint folder. */

@@ -36,34 +36,6 @@ public record EpisodeRecord(
     Double temperature,
     Window window) {
 
-  /** A record without windowed statistics. */
-  public EpisodeRecord(
-      long episode,
-      double score,
-      double reward,
-      int length,
-      String phase,
-      int attempt,
-      long envSteps,
-      String time,
-      Double alphaEntropy,
-      List<Double> expertUsage,
-      Double temperature) {
-    this(
-        episode,
-        score,
-        reward,
-        length,
-        phase,
-        attempt,
-        envSteps,
-        time,
-        alphaEntropy,
-        expertUsage,
-        temperature,
-        null);
-  }
-
   /**
    * The attempt's windowed statistics after an episode: the last {@code episodes} episodes of the
    * attempt (fewer early on), as {@code GET /v1/progress} reports them.

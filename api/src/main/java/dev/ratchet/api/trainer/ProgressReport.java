@@ -60,49 +60,6 @@ public record ProgressReport(
     episodes = episodes == null ? List.of() : List.copyOf(episodes);
   }
 
-  /** A report without episode records. */
-  public ProgressReport(
-      int attempt,
-      String phase,
-      long episode,
-      long envSteps,
-      long untilEpisode,
-      int windowEpisodes,
-      Double scoreMean,
-      Double scoreStd,
-      Double scoreMax,
-      Double rewardMean,
-      Double alphaEntropy,
-      Double gradNorm,
-      Double learningRate,
-      Double episodesPerMinute,
-      long nonFiniteCount,
-      CommittedCheckpoint lastCheckpoint,
-      TrainerState state,
-      String updatedAt) {
-    this(
-        attempt,
-        phase,
-        episode,
-        envSteps,
-        untilEpisode,
-        windowEpisodes,
-        scoreMean,
-        scoreStd,
-        scoreMax,
-        rewardMean,
-        alphaEntropy,
-        gradNorm,
-        learningRate,
-        episodesPerMinute,
-        nonFiniteCount,
-        lastCheckpoint,
-        state,
-        updatedAt,
-        List.of(),
-        null);
-  }
-
   /** The same report carrying {@code records} as its episodes. */
   public ProgressReport withEpisodes(List<EpisodeRecord> records) {
     return new ProgressReport(

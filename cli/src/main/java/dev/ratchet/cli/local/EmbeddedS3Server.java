@@ -27,6 +27,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
   private final S3Proxy proxy;
   private final BlobStoreContext context;
   private final int port;
+  private boolean closed;
 
   private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context) {
     this.proxy = proxy;
@@ -91,8 +92,11 @@ public final class EmbeddedS3Server implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    proxy.stop();
-    context.close();
+  public synchronized void close() throws Exception {
+    if (!closed) {
+      closed = true;
+      proxy.stop();
+      context.close();
+    }
   }
 }

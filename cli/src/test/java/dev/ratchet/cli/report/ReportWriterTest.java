@@ -27,7 +27,18 @@ class ReportWriterTest {
 
   private static EpisodeRecord cartpole(long episode, int attempt, double score) {
     return new EpisodeRecord(
-        episode, score, 1.0, (int) score, "train", attempt, episode * 100, "t", null, null, null);
+        episode,
+        score,
+        1.0,
+        (int) score,
+        "train",
+        attempt,
+        episode * 100,
+        "t",
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -123,7 +134,8 @@ class ReportWriterTest {
                 "t",
                 entropy,
                 List.of(dominant, second, third, fourth),
-                e <= 1000 ? 1.0 : 0.5));
+                e <= 1000 ? 1.0 : 0.5,
+                null));
       }
     }
     TrainingRunStatus status = new TrainingRunStatus();
@@ -187,6 +199,7 @@ class ReportWriterTest {
                 a + 1,
                 e * 150,
                 "t",
+                null,
                 null,
                 null,
                 null));

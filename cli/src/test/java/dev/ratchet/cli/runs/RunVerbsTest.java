@@ -200,7 +200,8 @@ class RunVerbsTest {
                       "params.bin",
                       params.length,
                       HexFormat.of()
-                          .formatHex(MessageDigest.getInstance("SHA-256").digest(params)))));
+                          .formatHex(MessageDigest.getInstance("SHA-256").digest(params)))),
+              null);
       put(
           minio,
           storage.bucket,
@@ -229,7 +230,8 @@ class RunVerbsTest {
                 "2026-11-23T09:00:00Z",
                 Map.of(),
                 false,
-                List.of(new CheckpointManifest.FileEntry("params.bin", 99, "00")))));
+                List.of(new CheckpointManifest.FileEntry("params.bin", 99, "00")),
+                null)));
     StringBuilder a1 = new StringBuilder();
     StringBuilder a2 = new StringBuilder();
     for (int e = 1; e <= 250; e++) {
@@ -253,6 +255,7 @@ class RunVerbsTest {
         attempt,
         episode * 100,
         "2026-11-23T10:00:00Z",
+        null,
         null,
         null,
         null);

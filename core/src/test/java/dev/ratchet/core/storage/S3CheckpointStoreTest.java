@@ -64,8 +64,8 @@ class S3CheckpointStoreTest {
             "2026-11-22T10:00:00Z",
             Map.of("scoreMean", episode / 10.0),
             false,
-            List.of(
-                new CheckpointManifest.FileEntry("parameters.bin", params.length, sha(params))));
+            List.of(new CheckpointManifest.FileEntry("parameters.bin", params.length, sha(params))),
+            null);
     if (withManifest) {
       put(client, folder + "manifest.json", new ObjectMapper().writeValueAsBytes(manifest));
     }

@@ -306,7 +306,9 @@ final class FakePlatform {
               nonFinite,
               null,
               ProgressReport.TrainerState.TRAINING,
-              now.toString());
+              now.toString(),
+              List.of(),
+              null);
       progress = tamper.apply(progress);
     }
     // A live trainer's records come with its report; an ended one's from storage.

@@ -150,7 +150,8 @@ class IdempotencyTest {
             bad.createdAt(),
             Map.of("scoreMean", 1e9),
             false,
-            List.of());
+            List.of(),
+            null);
     p.storage.put(bad.id(), tampered);
     p.rejected.add(bad.id());
     p.rejected.add("ep-000002999-a0002"); // a folder without manifest yet

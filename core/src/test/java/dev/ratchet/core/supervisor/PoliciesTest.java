@@ -44,7 +44,9 @@ class PoliciesTest {
             0,
             null,
             ProgressReport.TrainerState.TRAINING,
-            "2026-01-01T00:00:00Z"));
+            "2026-01-01T00:00:00Z",
+            java.util.List.of(),
+            null));
   }
 
   static AttemptStatus attemptFrom(long start) {

@@ -490,6 +490,8 @@ class SafetyNetsTest {
         r.nonFiniteCount(),
         r.lastCheckpoint(),
         r.state(),
-        r.updatedAt());
+        r.updatedAt(),
+        List.of(),
+        null);
   }
 }

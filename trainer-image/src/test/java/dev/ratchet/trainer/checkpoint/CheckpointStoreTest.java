@@ -62,6 +62,7 @@ class CheckpointStoreTest {
         "2026-01-01T00:00:00Z",
         Map.of("scoreMean", 10.0),
         false,
+        null,
         null);
   }
 
