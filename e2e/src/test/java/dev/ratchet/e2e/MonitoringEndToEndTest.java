@@ -357,7 +357,8 @@ class MonitoringEndToEndTest {
               new TrainerConfig.StorageLocation(s3.endpoint(), bucket, "e2e", "us-east-1"),
               Device.CPU,
               20,
-              metricsPort);
+              metricsPort,
+              60);
       Path configFile = work.resolve("storage-outage.json");
       new ObjectMapper().writeValue(configFile.toFile(), config);
       ProcessBuilder builder =

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.TrainerSpec;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -48,23 +49,13 @@ public final class TrainerPodFactory {
   /** The objects of one attempt. */
   public record TrainerResources(ConfigMap configMap, Pod pod) {}
 
-  /** Name of the trainer pod of an attempt: {@code <run>-a<attempt>}. */
-  public static String podName(String run, int attempt) {
-    return run + "-a" + attempt;
-  }
-
-  /** Name of the ConfigMap holding an attempt's config. */
-  public static String configMapName(String run, int attempt) {
-    return podName(run, attempt) + "-config";
-  }
-
   /** Builds both objects of the attempt described by {@code config}. */
   public TrainerResources build(TrainingRun run, TrainerConfig config, String credentialsSecret) {
     String name = run.getMetadata().getName();
     Map<String, String> labels = labels(name, config);
     ConfigMap configMap =
         new ConfigMapBuilder()
-            .withMetadata(meta(run, configMapName(name, config.attempt()), labels))
+            .withMetadata(meta(run, TrainerNames.configMap(name, config.attempt()), labels))
             .addToData(CONFIG_FILE, toJson(config))
             .build();
     return new TrainerResources(configMap, pod(run, config, labels, credentialsSecret));
@@ -76,12 +67,13 @@ public final class TrainerPodFactory {
     String image =
         trainer.image == null || trainer.image.isBlank() ? settings.trainerImage() : trainer.image;
     return new PodBuilder()
-        .withMetadata(meta(run, podName(run.getMetadata().getName(), config.attempt()), labels))
+        .withMetadata(
+            meta(run, TrainerNames.pod(run.getMetadata().getName(), config.attempt()), labels))
         .withNewSpec()
         .withRestartPolicy("Never") // the operator restarts from the latest checkpoint instead
         // the trainer never talks to the API server: no service account token in the pod
         .withAutomountServiceAccountToken(false)
-        .withTerminationGracePeriodSeconds(settings.preemptGracePeriod().toSeconds())
+        .withTerminationGracePeriodSeconds(config.preemptGraceSeconds())
         .withNodeSelector(trainer.nodeSelector)
         .withTolerations(trainer.tolerations)
         .withNewSecurityContext()
@@ -129,7 +121,7 @@ public final class TrainerPodFactory {
         .addNewVolume()
         .withName("config")
         .withNewConfigMap()
-        .withName(configMapName(run.getMetadata().getName(), config.attempt()))
+        .withName(TrainerNames.configMap(run.getMetadata().getName(), config.attempt()))
         .endConfigMap()
         .endVolume()
         .addNewVolume()

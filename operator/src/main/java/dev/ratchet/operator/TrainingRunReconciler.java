@@ -2,6 +2,7 @@ package dev.ratchet.operator;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.ProgressReport;
+import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
@@ -12,6 +13,7 @@ import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.Decision;
 import dev.ratchet.core.supervisor.Observation;
+import dev.ratchet.core.supervisor.PlatformDefaults;
 import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.core.supervisor.TrainerPhase;
@@ -73,7 +75,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   private final RunStorage storage;
   private final OperatorMetrics metrics;
   private final Clock clock;
-  private final Supervisor supervisor = new Supervisor();
+  private final Supervisor supervisor;
   private final TrainerPodFactory pods;
   private final EventRecorder events;
 
@@ -91,6 +93,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     this.metrics = metrics;
     this.clock = clock;
     this.pods = new TrainerPodFactory(settings);
+    this.supervisor =
+        new Supervisor(
+            new PlatformDefaults(
+                settings.storage().endpoint().orElse(null),
+                false,
+                settings.trainerPort(),
+                settings.preemptGracePeriod().toSeconds()));
     this.events = new EventRecorder(client, clock);
   }
 
@@ -256,7 +265,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
         client
             .configMaps()
             .inNamespace(namespace)
-            .withName(TrainerPodFactory.configMapName(name(run), attemptOf(old)))
+            .withName(TrainerNames.configMap(name(run), attemptOf(old)))
             .delete();
       }
     }
@@ -265,7 +274,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   private void stop(TrainingRun run, Action.StopAttempt stop, List<Pod> existing) {
     for (Pod pod : existing) {
       if (attemptOf(pod) == stop.attempt() && pod.getMetadata().getDeletionTimestamp() == null) {
-        long grace = stop.preemptCheckpoint() ? settings.preemptGracePeriod().toSeconds() : 0;
+        // the pod's own grace: the one its trainer was configured with
+        Long podGrace =
+            pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
+        long grace =
+            !stop.preemptCheckpoint()
+                ? 0
+                : podGrace != null ? podGrace : settings.preemptGracePeriod().toSeconds();
         client
             .pods()
             .inNamespace(run.getMetadata().getNamespace())

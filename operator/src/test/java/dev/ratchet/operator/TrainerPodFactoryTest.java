@@ -91,7 +91,8 @@ class TrainerPodFactoryTest {
             "http://ratchet-minio.ratchet.svc:9000", "ratchet-checkpoints", "dungeon", "us-east-1"),
         Device.AUTO,
         100,
-        9400);
+        9400,
+        90);
   }
 
   @Test
@@ -120,7 +121,8 @@ class TrainerPodFactoryTest {
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
     // the trainer never talks to the API server: no token to steal from it
     assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
-    assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(120L);
+    // the attempt's own grace, the one its trainer waits for (not the operator's default of 120)
+    assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(90L);
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSpec().getTolerations())
         .extracting(t -> t.getKey())

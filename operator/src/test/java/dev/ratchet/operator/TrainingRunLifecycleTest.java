@@ -109,8 +109,13 @@ class TrainingRunLifecycleTest {
     for (int attempt = 1; attempt <= 3; attempt++) {
       String pod = "phases-a" + attempt;
       awaitPod(pod);
+      // status names the pod that exists, for kubectl ratchet status and kubectl logs
+      await().atMost(WAIT).until(() -> pod.equals(get("phases").getStatus().trainerPod));
       TrainerConfig config = trainer.config(pod);
       configs[attempt] = config;
+      // the spec names no endpoint: the operator's default storage reaches the trainer
+      assertThat(config.storage().endpoint()).isEqualTo(EmbeddedS3Resource.s3.endpoint());
+      assertThat(config.httpPort()).isEqualTo(9400);
       assertThat(config.phase()).isEqualTo(phases[attempt - 1]);
       if (attempt > 1) {
         assertThat(config.resumeFrom())

@@ -42,6 +42,8 @@ public final class TrainerApp {
   private volatile TrainingSession session;
   private volatile boolean stopRequested;
   private volatile int servingPort = -1;
+  // Until the config is read, the grace a pod gets by default (30 s).
+  private volatile long preemptGraceSeconds = 30;
   private Consumer<TrainerHttpServer> onServing = s -> {};
 
   public TrainerApp(
@@ -50,6 +52,14 @@ public final class TrainerApp {
     this.err = err;
     this.storageAttempts = storageAttempts;
     this.storageFirstDelayMillis = storageFirstDelayMillis;
+  }
+
+  /**
+   * How long the SIGTERM hook waits for the preempt checkpoint: the config's grace less 5 seconds
+   * for the JVM to exit before the platform's SIGKILL.
+   */
+  public long shutdownWaitSeconds() {
+    return Math.max(1, preemptGraceSeconds - 5);
   }
 
   /** Called once the HTTP server listens (tests read its port). */
@@ -82,6 +92,7 @@ public final class TrainerApp {
     } catch (IllegalArgumentException | IOException e) {
       return fail(TrainerExitCodes.BAD_CONFIG, "bad config: " + e.getMessage());
     }
+    preemptGraceSeconds = config.preemptGraceSeconds();
     String device;
     try {
       device = selectDevice(config.device());

@@ -51,10 +51,11 @@ public final class TrainerMain {
           .addShutdownHook(
               new Thread(
                   () -> {
-                    // SIGTERM: ask for the preempt checkpoint and give it the grace period.
+                    // SIGTERM: ask for the preempt checkpoint and wait for it, up to a little
+                    // less than the platform's grace (then SIGKILL comes).
                     app.requestStop();
                     try {
-                      done.await(25, TimeUnit.SECONDS);
+                      done.await(app.shutdownWaitSeconds(), TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
                     }

@@ -153,7 +153,8 @@ class CrossProcessDeterminismTest {
         new TrainerConfig.StorageLocation(endpoint, BUCKET, "runs", "us-east-1"),
         Device.CPU,
         20,
-        0);
+        0,
+        60);
   }
 
   private static Process start(String[] jvmOptions, Path config, Path log) throws Exception {

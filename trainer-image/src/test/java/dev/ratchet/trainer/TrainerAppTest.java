@@ -107,7 +107,8 @@ class TrainerAppTest {
         new TrainerConfig.StorageLocation(endpoint, BUCKET, "runs", "us-east-1"),
         Device.AUTO,
         20,
-        0);
+        0,
+        60);
   }
 
   private Result run(TrainerConfig c, java.util.function.Consumer<TrainerApp> whileServing)

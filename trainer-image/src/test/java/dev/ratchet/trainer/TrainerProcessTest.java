@@ -61,7 +61,8 @@ class TrainerProcessTest {
               new TrainerConfig.StorageLocation(s3.endpoint(), "ratchet", "", "us-east-1"),
               Device.CPU,
               20,
-              port);
+              port,
+              60);
       Path config = tmp.resolve("config.json");
       json.writeValue(config.toFile(), c);
       Path log = tmp.resolve("trainer.log");

@@ -36,6 +36,9 @@ import dev.ratchet.api.v1alpha1.TemperatureSpec;
  * @param device compute device
  * @param metricsWindow episodes in the window of the reported windowed statistics
  * @param httpPort port of /metrics, /v1/progress and /healthz
+ * @param preemptGraceSeconds how long the platform waits after SIGTERM before it kills the trainer
+ *     (the pod's terminationGracePeriodSeconds): the trainer's preempt checkpoint must be committed
+ *     within it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -58,7 +61,8 @@ public record TrainerConfig(
     StorageLocation storage,
     Device device,
     int metricsWindow,
-    int httpPort) {
+    int httpPort,
+    long preemptGraceSeconds) {
 
   /** Default port of the trainer's HTTP endpoints. */
   public static final int DEFAULT_HTTP_PORT = 9400;

@@ -52,6 +52,13 @@ public class TrainerSpec {
           + " minutes.")
   public long restartBackoffSeconds = 10;
 
+  @Min(5)
+  @JsonPropertyDescription(
+      "Seconds a stopping trainer gets to commit its preempt checkpoint before it is killed (the"
+          + " pod's terminationGracePeriodSeconds); unset takes the platform's (the operator's"
+          + " ratchet.preempt-grace-period, 60 s in local mode).")
+  public Long preemptGraceSeconds;
+
   @Default("600")
   @Min(5)
   @JsonPropertyDescription(

@@ -68,7 +68,8 @@ class StorageLayoutTest {
             new TrainerConfig.StorageLocation("http://127.0.0.1:9000", "b", "ratchet", "r"),
             Device.CPU,
             20,
-            TrainerConfig.DEFAULT_HTTP_PORT);
+            TrainerConfig.DEFAULT_HTTP_PORT,
+            60);
     ObjectMapper mapper = new ObjectMapper();
 
     String json = mapper.writeValueAsString(config);

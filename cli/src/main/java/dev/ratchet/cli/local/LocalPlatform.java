@@ -1,5 +1,6 @@
 package dev.ratchet.cli.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.RunState;
@@ -14,6 +15,7 @@ import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.Decision;
 import dev.ratchet.core.supervisor.Observation;
+import dev.ratchet.core.supervisor.PlatformDefaults;
 import dev.ratchet.core.supervisor.RunContext;
 import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.supervisor.TrainerObservation;
@@ -39,6 +41,7 @@ public final class LocalPlatform {
   public static final String ROLLBACK_FILE = "rollback.yaml";
   static final Duration POLL = Duration.ofSeconds(1);
   static final long PREEMPT_GRACE_SECONDS = 60;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TrainingRun run;
   private final Path runDir;
@@ -48,7 +51,7 @@ public final class LocalPlatform {
   private final RollbackRequestFile rollbackRequest;
   private final ProgressPrinter printer;
   private final Clock clock;
-  private final Supervisor supervisor = new Supervisor();
+  private final Supervisor supervisor;
   private final SupervisorMetrics metrics;
   private final ProgressReader progress = new ProgressReader();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -71,6 +74,19 @@ public final class LocalPlatform {
     this.printer = printer;
     this.clock = clock;
     this.metrics = new SupervisorMetrics(NAMESPACE, run.getMetadata().getName());
+    // Every attempt stores in the embedded server, whatever endpoint the YAML names, and serves
+    // its HTTP endpoints on one free port (attempts never overlap).
+    this.supervisor =
+        new Supervisor(
+            new PlatformDefaults(s3.endpoint(), true, freePort(), PREEMPT_GRACE_SECONDS));
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The supervisor's series, served with the trainer's on the local metrics port. */
@@ -97,8 +113,6 @@ public final class LocalPlatform {
   /** Runs until the run ends (or is suspended by a stop request); returns the last status. */
   TrainingRunStatus run() throws Exception {
     TrainingRunSpec spec = run.getSpec();
-    // The same YAML as on a cluster: only where the checkpoints go is local.
-    spec.checkpoints.storage.endpoint = s3.endpoint();
     CheckpointStore store =
         new S3CheckpointStore(
             s3.client(),
@@ -109,12 +123,14 @@ public final class LocalPlatform {
     TrainingRunStatus status = statusFile.read();
     while (true) {
       boolean stopping = stopRequested.get();
-      spec.suspend = stopping;
-      // A manual rollback asked for with `ratchet rollback --workdir` (a no-op until the nonce
-      // changes, as on a cluster).
+      // The spec as the user and the platform's events express it this turn: Ctrl-C suspends, a
+      // `ratchet rollback --workdir` asks for a rollback (a no-op until the nonce changes, as on a
+      // cluster). The run's own spec is never changed.
+      TrainingRunSpec effective = JSON.convertValue(spec, TrainingRunSpec.class);
+      effective.suspend = stopping;
       ManualRollbackSpec requested = rollbackRequest.read();
       if (requested != null) {
-        spec.rollback = requested;
+        effective.rollback = requested;
       }
       // The trainer before the storage: a trainer seen exited has committed everything it will
       // (it awaits its last upload before exiting), so the listing holds its final checkpoint.
@@ -152,7 +168,7 @@ public final class LocalPlatform {
       }
       Decision decision =
           supervisor.decide(
-              new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, spec),
+              new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, effective),
               status,
               observation,
               Instant.now(clock));
@@ -161,7 +177,7 @@ public final class LocalPlatform {
       }
       status = decision.status();
       statusFile.write(status);
-      metrics.status(spec, status);
+      metrics.status(effective, status);
       printer.progress(status, report, Instant.now(clock));
       boolean trainerAlive = trainer != null && trainer.alive();
       // A trainer that exited only while this decision was carried out (a stop waits for it) may
@@ -210,7 +226,7 @@ public final class LocalPlatform {
     } else if (action instanceof Action.StopAttempt stop) {
       if (trainer != null && trainer.attempt() == stop.attempt() && trainer.alive()) {
         printer.event("Stopping", "attempt " + stop.attempt() + ": " + stop.reason());
-        trainer.stop(stop.preemptCheckpoint(), PREEMPT_GRACE_SECONDS);
+        trainer.stop(stop.preemptCheckpoint());
       }
     } else if (action instanceof Action.DeleteCheckpoints delete) {
       try {

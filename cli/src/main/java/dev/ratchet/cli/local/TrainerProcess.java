@@ -7,7 +7,6 @@ import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.core.supervisor.TrainerPhase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,28 +19,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class TrainerProcess {
 
-  private final int attempt;
+  private final TrainerConfig config;
   private final Process process;
-  private final int port;
   private final Path log;
 
-  private TrainerProcess(int attempt, Process process, int port, Path log) {
-    this.attempt = attempt;
+  private TrainerProcess(TrainerConfig config, Process process, Path log) {
+    this.config = config;
     this.process = process;
-    this.port = port;
     this.log = log;
   }
 
-  /** Writes the attempt's config (with a free HTTP port) and starts the trainer. */
+  /** Writes the attempt's config as it was decided and starts the trainer. */
   static TrainerProcess start(
       Path trainerJar, Path attemptDir, TrainerConfig config, String s3AccessKey, String s3Secret)
       throws IOException {
     Files.createDirectories(attemptDir);
-    int port = freePort();
     Path configFile = attemptDir.resolve("trainer-config.json");
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(configFile.toFile(), withPort(config, port));
+        .writeValue(configFile.toFile(), config);
     Path log = attemptDir.resolve("trainer.log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -57,25 +53,29 @@ final class TrainerProcess {
     // the trainer's /metrics and /v1/progress stay on this machine, like the local /metrics
     builder.environment().put(TrainerEnv.HTTP_HOST, "127.0.0.1");
     builder.environment().putIfAbsent("PYTORCH_FLAVOR", "cpu");
-    return new TrainerProcess(config.attempt(), builder.start(), port, log);
+    return new TrainerProcess(config, builder.start(), log);
   }
 
   int attempt() {
-    return attempt;
+    return config.attempt();
   }
 
   int port() {
-    return port;
+    return config.httpPort();
   }
 
   boolean alive() {
     return process.isAlive();
   }
 
-  /** Asks the trainer to stop (SIGTERM); with a preempt checkpoint it gets the grace period. */
-  void stop(boolean preemptCheckpoint, long graceSeconds) throws InterruptedException {
+  /**
+   * Asks the trainer to stop (SIGTERM); with a preempt checkpoint it gets its config's grace
+   * period, as a pod's terminationGracePeriodSeconds, before SIGKILL.
+   */
+  void stop(boolean preemptCheckpoint) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(preemptCheckpoint ? graceSeconds : 5, TimeUnit.SECONDS)) {
+    long grace = preemptCheckpoint ? config.preemptGraceSeconds() : 5;
+    if (!process.waitFor(grace, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
@@ -83,11 +83,11 @@ final class TrainerProcess {
   /** What the supervisor sees of this trainer. */
   TrainerObservation observe() {
     if (process.isAlive()) {
-      return new TrainerObservation(attempt, TrainerPhase.RUNNING, null, null);
+      return new TrainerObservation(config.attempt(), TrainerPhase.RUNNING, null, null);
     }
     int code = process.exitValue();
     return new TrainerObservation(
-        attempt,
+        config.attempt(),
         code == 0 ? TrainerPhase.SUCCEEDED : TrainerPhase.FAILED,
         code,
         code == 0 ? null : reason(code));
@@ -127,38 +127,8 @@ final class TrainerProcess {
   /** How the trainer starts the one line that says why it exited (TrainerApp.fail). */
   static final String REASON_PREFIX = "ratchet-trainer:";
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static TrainerConfig withPort(TrainerConfig c, int port) {
-    return new TrainerConfig(
-        c.namespace(),
-        c.run(),
-        c.attempt(),
-        c.phase(),
-        c.phaseIndex(),
-        c.phaseStartEpisode(),
-        c.phaseEndEpisode(),
-        c.untilEpisode(),
-        c.resumeFrom(),
-        c.environment(),
-        c.model(),
-        c.ppo(),
-        c.routing(),
-        c.temperature(),
-        c.moe(),
-        c.checkpoints(),
-        c.storage(),
-        c.device(),
-        c.metricsWindow(),
-        port);
-  }
-
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "attempt %d (pid %d)", attempt, process.pid());
+    return String.format(Locale.ROOT, "attempt %d (pid %d)", config.attempt(), process.pid());
   }
 }

@@ -2,6 +2,7 @@ package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.AttemptReason;
 import dev.ratchet.api.v1alpha1.AttemptStatus;
 import dev.ratchet.api.v1alpha1.PlannedAttemptStatus;
@@ -9,7 +10,6 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -128,7 +128,7 @@ final class AttemptLauncher {
     s.phase = t.phaseName(phaseIndex);
     s.episode = startEpisode;
     s.envSteps = from.map(CheckpointManifest::envSteps).orElse(0L);
-    s.trainerPod = String.format(Locale.ROOT, "%s-a%04d", t.run.name(), number);
+    s.trainerPod = TrainerNames.pod(t.run.name(), number);
     s.state = RunState.RUNNING;
     s.nextAttempt = null;
     if (s.startTime == null) {

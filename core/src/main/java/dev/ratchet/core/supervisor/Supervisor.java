@@ -43,10 +43,20 @@ public final class Supervisor {
   private final RestartPolicy restarts = new RestartPolicy();
   private final RetentionPolicy retention = new RetentionPolicy();
   private final StatusRecorder recorder = new StatusRecorder(divergence);
-  private final AttemptLauncher launcher = new AttemptLauncher(phases, new TrainerConfigResolver());
-  private final RunTransitions transitions =
-      new RunTransitions(phases, divergence, restarts, recorder, launcher);
+  private final AttemptLauncher launcher;
+  private final RunTransitions transitions;
   private final ObjectMapper json = new ObjectMapper();
+
+  /** A supervisor for a platform that supplies no defaults. */
+  public Supervisor() {
+    this(PlatformDefaults.NONE);
+  }
+
+  /** A supervisor whose trainer configs take {@code defaults} where a spec leaves them out. */
+  public Supervisor(PlatformDefaults defaults) {
+    this.launcher = new AttemptLauncher(phases, new TrainerConfigResolver(defaults));
+    this.transitions = new RunTransitions(phases, divergence, restarts, recorder, launcher);
+  }
 
   /** Decides for a TrainingRun resource from its current status. */
   public Decision decide(TrainingRun run, Observation observation, Instant now) {

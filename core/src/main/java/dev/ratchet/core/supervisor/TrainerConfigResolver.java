@@ -10,11 +10,19 @@ import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 
 /**
- * Resolves the config of one attempt: spec.ppo, then the phase's overrides, then the rollback
- * scales on learning rate and clip range (scales multiply whatever the phase sets, so a rollback
- * stays in force across later phases).
+ * Resolves the config of one attempt — the one place a trainer config is built, for every platform:
+ * spec.ppo, then the phase's overrides, then the rollback scales on learning rate and clip range
+ * (scales multiply whatever the phase sets, so a rollback stays in force across later phases); the
+ * platform's defaults fill what the spec leaves out (storage endpoint, trainer port, preempt
+ * grace).
  */
 final class TrainerConfigResolver {
+
+  private final PlatformDefaults defaults;
+
+  TrainerConfigResolver(PlatformDefaults defaults) {
+    this.defaults = defaults;
+  }
 
   /**
    * The trainer config of an attempt.
@@ -64,10 +72,21 @@ final class TrainerConfigResolver {
             spec.checkpoints.best.metric,
             spec.checkpoints.best.window),
         new TrainerConfig.StorageLocation(
-            storage.endpoint, storage.bucket, storage.prefix, storage.region),
+            defaults.storageEndpoint(storage.endpoint),
+            storage.bucket,
+            storage.prefix,
+            storage.region),
         spec.trainer.device,
         metricsWindow(spec),
-        TrainerConfig.DEFAULT_HTTP_PORT);
+        defaults.trainerPort(),
+        preemptGraceSeconds(spec, defaults));
+  }
+
+  /** The grace a stopping trainer gets: the spec's, else the platform's. */
+  static long preemptGraceSeconds(TrainingRunSpec spec, PlatformDefaults defaults) {
+    return spec.trainer.preemptGraceSeconds != null
+        ? spec.trainer.preemptGraceSeconds
+        : defaults.preemptGraceSeconds();
   }
 
   /**

@@ -185,7 +185,7 @@ class PoliciesTest {
     HyperparameterScale scale = new HyperparameterScale();
     scale.learningRate = 0.33 * 0.33;
     scale.clipRange = 0.75 * 0.75;
-    TrainerConfigResolver resolver = new TrainerConfigResolver();
+    TrainerConfigResolver resolver = new TrainerConfigResolver(PlatformDefaults.NONE);
     RunContext run = new RunContext("ml", "dungeon-moe", 3L, spec);
     TrainerConfig warmup = resolver.resolve(run, 5, 0, 0, 1000, null, scale);
     TrainerConfig fineTune = resolver.resolve(run, 6, 2, 3000, 5000, "s3://b/x/", scale);
@@ -200,6 +200,29 @@ class PoliciesTest {
     assertThat(fineTune.untilEpisode()).isEqualTo(5000);
     assertThat(fineTune.metricsWindow()).isEqualTo(100);
     assertThat(fineTune.storage().bucket()).isEqualTo("ratchet-checkpoints");
+  }
+
+  @Test
+  void theTrainerConfigTakesThePlatformsDefaultsWhereTheSpecIsSilent() {
+    TrainingRunSpec spec = FakePlatform.example("cartpole-quickstart.yaml");
+    spec.checkpoints.storage.endpoint = null;
+    RunContext run = new RunContext("ml", "quick", 1L, spec);
+    PlatformDefaults operator = new PlatformDefaults("http://minio:9000", false, 9500, 120);
+    TrainerConfig c = new TrainerConfigResolver(operator).resolve(run, 1, 0, 0, 1000, null, null);
+    assertThat(c.storage().endpoint()).isEqualTo("http://minio:9000");
+    assertThat(c.httpPort()).isEqualTo(9500);
+    assertThat(c.preemptGraceSeconds()).isEqualTo(120);
+    // what the spec says wins over the operator's defaults
+    spec.checkpoints.storage.endpoint = "https://s3.example";
+    spec.trainer.preemptGraceSeconds = 45L;
+    c = new TrainerConfigResolver(operator).resolve(run, 1, 0, 0, 1000, null, null);
+    assertThat(c.storage().endpoint()).isEqualTo("https://s3.example");
+    assertThat(c.preemptGraceSeconds()).isEqualTo(45);
+    // local mode stores in its own server whatever the spec names, and never edits the spec
+    PlatformDefaults local = new PlatformDefaults("http://127.0.0.1:4000", true, 40123, 60);
+    c = new TrainerConfigResolver(local).resolve(run, 1, 0, 0, 1000, null, null);
+    assertThat(c.storage().endpoint()).isEqualTo("http://127.0.0.1:4000");
+    assertThat(spec.checkpoints.storage.endpoint).isEqualTo("https://s3.example");
   }
 
   @Test

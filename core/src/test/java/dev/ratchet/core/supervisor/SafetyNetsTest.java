@@ -222,7 +222,7 @@ class SafetyNetsTest {
     assertThat(start.config().namespace()).isEqualTo("rl");
     assertThat(start.config().run()).isEqualTo("intercept");
     assertThat(start.config().resumeFrom()).isNull();
-    assertThat(d.status().trainerPod).isEqualTo("intercept-a0001");
+    assertThat(d.status().trainerPod).isEqualTo("intercept-a1"); // the pod's own name
     assertThat(d.status().observedGeneration).isEqualTo(4L);
     assertThat(run.getStatus()).isNull(); // the input is never modified
   }
