@@ -21,11 +21,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true, https = false)
 class MonitoringEndToEndTest {
 
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path ROOT = Artifacts.ROOT;
   private static final Path RULES = ROOT.resolve("helm/ratchet/rules/ratchet-alerts.yaml");
   private static final Path DASHBOARDS = ROOT.resolve("helm/ratchet/dashboards");
   private static final Path MOE_RUN =
@@ -96,13 +91,13 @@ class MonitoringEndToEndTest {
   @Test
   void everyDashboardQueryReturnsDataAndEveryAlertFiresForItsDrill() throws Exception {
     Instant start = Instant.now();
-    int operatorPort = freePort();
-    int moePort = freePort();
-    int divergencePort = freePort();
-    int faultsPort = freePort();
-    int stallPort = freePort();
-    int trainerPort = freePort();
-    int prometheusPort = freePort();
+    int operatorPort = Artifacts.freePort();
+    int moePort = Artifacts.freePort();
+    int divergencePort = Artifacts.freePort();
+    int faultsPort = Artifacts.freePort();
+    int stallPort = Artifacts.freePort();
+    int trainerPort = Artifacts.freePort();
+    int prometheusPort = Artifacts.freePort();
     applyClusterState();
     Map<String, PrometheusServer.Target> targets = new LinkedHashMap<>();
     targets.put("operator", new PrometheusServer.Target("127.0.0.1:" + operatorPort, "/q/metrics"));
@@ -116,7 +111,7 @@ class MonitoringEndToEndTest {
     try (ChildProcess operator = startOperator(operatorPort);
         PrometheusServer prometheus =
             PrometheusServer.start(work.resolve("prometheus"), prometheusPort, targets, RULES)) {
-      awaitReady(operator, operatorPort);
+      PackagedOperator.awaitReady(operator, operatorPort);
       awaitReconciled(operator);
 
       runLocally("moe", MOE_RUN, moePort, List.of(0));
@@ -214,45 +209,8 @@ class MonitoringEndToEndTest {
   }
 
   private ChildProcess startOperator(int port) throws IOException {
-    Path jar = ROOT.resolve("operator/target/quarkus-app/quarkus-run.jar");
-    requireBuilt(jar);
-    return ChildProcess.java(
-        "operator",
-        List.of(
-            "-Dquarkus.http.port=" + port,
-            // Fabric8's own settings, as a kubeconfig would give them outside a cluster.
-            "-Dkubernetes.master=" + server.url("/"),
-            "-Dkubernetes.namespace=" + NAMESPACE,
-            "-Dkubernetes.auth.tryKubeConfig=false",
-            "-Dquarkus.operator-sdk.namespaces=" + NAMESPACE,
-            "-Dquarkus.log.level=WARN",
-            "-jar",
-            jar.toString()),
-        work.resolve("operator.log"));
-  }
-
-  private void awaitReady(ChildProcess operator, int port) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (Instant.now().isBefore(deadline)) {
-      if (!operator.alive()) {
-        throw new AssertionError("the operator exited\n" + operator.tail(60));
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the operator is not ready after 90 s\n" + operator.tail(60));
+    return PackagedOperator.start(
+        server.url("/"), NAMESPACE, port, List.of(), work.resolve("operator.log"));
   }
 
   /** The operator has written a status on the run it watches (so its reconcile series exist). */
@@ -326,7 +284,7 @@ class MonitoringEndToEndTest {
   private void trainWithStorageGone(int metricsPort, PrometheusServer prometheus) throws Exception {
     String bucket = "ratchet-checkpoints";
     try (EmbeddedS3Server s3 =
-        EmbeddedS3Server.start(work.resolve("storage-outage-s3"), freePort())) {
+        EmbeddedS3Server.start(work.resolve("storage-outage-s3"), Artifacts.freePort())) {
       s3.ensureBucket(bucket);
       EnvironmentSpec env = new EnvironmentSpec();
       env.name = EnvironmentName.CARTPOLE;
@@ -365,7 +323,7 @@ class MonitoringEndToEndTest {
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-jar",
-                  trainerJar().toString())
+                  Artifacts.trainerJar().toString())
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("storage-outage.log").toFile());
       builder.environment().put(TrainerEnv.CONFIG, configFile.toString());
@@ -395,14 +353,6 @@ class MonitoringEndToEndTest {
     }
   }
 
-  private static Path trainerJar() throws IOException {
-    try (Stream<Path> jars = Files.list(ROOT.resolve("trainer-image/target"))) {
-      return jars.filter(p -> p.getFileName().toString().matches("ratchet-trainer-.*-all\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("build the trainer jar first: ./mvnw package"));
-    }
-  }
-
   /** Something a test does while a local run goes on. */
   private interface During {
     void accept(ChildProcess local) throws Exception;
@@ -415,9 +365,8 @@ class MonitoringEndToEndTest {
 
   private void runLocally(String name, Path file, int port, List<Integer> exitCodes, During during)
       throws Exception {
-    Path cli = ROOT.resolve("cli/target/ratchet.jar");
-    requireBuilt(cli);
-    Path trainer = trainerJar();
+    Path cli = Artifacts.cliJar();
+    Path trainer = Artifacts.trainerJar();
     try (ChildProcess local =
         ChildProcess.java(
             "ratchet local run " + file.getFileName(),
@@ -447,18 +396,6 @@ class MonitoringEndToEndTest {
   private static List<Path> dashboards() throws IOException {
     try (Stream<Path> files = Files.list(DASHBOARDS)) {
       return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
-  }
-
-  private static void requireBuilt(Path jar) {
-    if (!Files.isRegularFile(jar)) {
-      throw new AssertionError(jar + " is missing: run ./mvnw package (or verify) first");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

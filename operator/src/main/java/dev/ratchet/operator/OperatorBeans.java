@@ -1,5 +1,6 @@
 package dev.ratchet.operator;
 
+import dev.ratchet.core.platform.SupervisorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
@@ -68,8 +69,8 @@ public class OperatorBeans {
 
   @Produces
   @ApplicationScoped
-  OperatorMetrics metrics(MeterRegistry registry) {
-    return new OperatorMetrics(registry);
+  SupervisorMetrics metrics(MeterRegistry registry) {
+    return new SupervisorMetrics(new MicrometerSink(registry));
   }
 
   @Produces

@@ -1,8 +1,10 @@
 package dev.ratchet.operator;
 
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -64,20 +66,52 @@ public record PodState(Phase phase, Integer exitCode, String reason, String mess
     };
   }
 
-  /** A one-line description for history and events, e.g. {@code exit 137 (OOMKilled)}. */
-  public String describe() {
-    StringBuilder text = new StringBuilder();
-    if (exitCode != null) {
-      text.append("exit ").append(exitCode);
+  /**
+   * Why the trainer ended, for status and events, or null: Kubernetes' own reason when it says
+   * something (OOMKilled, Evicted, ImagePullBackOff), the trainer's termination message (its
+   * one-line reason, or the last line of its log's tail when it died before writing one), else the
+   * signal that killed it.
+   */
+  public String trainerReason() {
+    List<String> parts = new ArrayList<>();
+    if (reason != null && !GENERIC_REASONS.contains(reason)) {
+      parts.add(reason);
     }
-    if (reason != null) {
-      text.append(text.isEmpty() ? "" : " ").append('(').append(reason).append(')');
+    String words = lastLine(message);
+    if (words != null) {
+      parts.add(words);
+    } else if (parts.isEmpty() && exitCode != null) {
+      String signal = TrainerExitCodes.describeSignal(exitCode);
+      if (signal != null) {
+        parts.add(signal);
+      }
     }
-    if (message != null && !message.isBlank()) {
-      text.append(text.isEmpty() ? "" : ": ").append(message.strip());
-    }
-    return text.isEmpty() ? phase.name().toLowerCase() : text.toString();
+    return parts.isEmpty() ? null : String.join(": ", parts);
   }
+
+  /** Container reasons that say nothing beyond the exit code. */
+  private static final Set<String> GENERIC_REASONS = Set.of("Error", "Completed");
+
+  private static String lastLine(String text) {
+    if (text == null) {
+      return null;
+    }
+    List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    if (lines.isEmpty()) {
+      return null;
+    }
+    // a log tail's last line, unless the trainer said why earlier in it
+    String line =
+        lines.stream()
+            .filter(l -> l.startsWith(TRAINER_PREFIX))
+            .reduce((a, b) -> b)
+            .map(l -> l.substring(TRAINER_PREFIX.length()).strip())
+            .orElse(lines.get(lines.size() - 1));
+    return line.length() > 300 ? line.substring(0, 300) : line;
+  }
+
+  /** How the trainer begins the line that says why on stderr. */
+  private static final String TRAINER_PREFIX = "ratchet-trainer:";
 
   private static ContainerStatus trainerStatus(List<ContainerStatus> statuses) {
     if (statuses == null) {

@@ -89,6 +89,9 @@ public final class TrainerPodFactory {
         .withName("trainer")
         .withImage(image)
         .withEnv(env(trainer, secret))
+        // the trainer's one-line reason, or the log's tail if it died before writing one
+        .withTerminationMessagePath(TrainerEnv.TERMINATION_LOG_PATH)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withResources(resources(trainer))
         .addNewPort()
         .withName("http")
@@ -136,6 +139,7 @@ public final class TrainerPodFactory {
   private static List<EnvVar> env(TrainerSpec trainer, String secret) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVar(TrainerEnv.CONFIG, CONFIG_DIR + "/" + CONFIG_FILE, null));
+    env.add(new EnvVar(TrainerEnv.TERMINATION_LOG, TrainerEnv.TERMINATION_LOG_PATH, null));
     env.add(secretEnv(TrainerEnv.S3_ACCESS_KEY, secret, TrainerEnv.SECRET_ACCESS_KEY_FIELD));
     env.add(secretEnv(TrainerEnv.S3_SECRET_KEY, secret, TrainerEnv.SECRET_SECRET_KEY_FIELD));
     env.addAll(trainer.env);

@@ -35,7 +35,51 @@ class PodStateTest {
 
     assertThat(state.phase()).isEqualTo(PodState.Phase.FAILED);
     assertThat(state.exitCode()).isEqualTo(137);
-    assertThat(state.describe()).isEqualTo("exit 137 (OOMKilled)");
+    assertThat(state.trainerReason()).isEqualTo("OOMKilled");
+  }
+
+  @Test
+  void theTrainersTerminationMessageIsItsReason() {
+    PodState state = terminated(2, "Error", "bad config: environment.options.goldPiles is unknown");
+
+    assertThat(state.trainerReason())
+        .isEqualTo("bad config: environment.options.goldPiles is unknown");
+  }
+
+  @Test
+  void fromALogTailTheTrainersOwnLineIsPreferredToTheLastLine() {
+    // FallbackToLogsOnError: the log's tail when the trainer wrote no termination message
+    PodState said =
+        terminated(
+            3,
+            "Error",
+            "INFO: training\nratchet-trainer: storage failed: connection refused\n"
+                + "\tat dev.ratchet.trainer.TrainerMain.main(TrainerMain.java:31)\n");
+    PodState crashed = terminated(1, "Error", "INFO: training\njava.lang.StackOverflowError\n");
+
+    assertThat(said.trainerReason()).isEqualTo("storage failed: connection refused");
+    assertThat(crashed.trainerReason()).isEqualTo("java.lang.StackOverflowError");
+  }
+
+  @Test
+  void aTrainerKilledByASignalIsReportedAsSuch() {
+    assertThat(terminated(137, "Error", null).trainerReason())
+        .isEqualTo("killed by SIGKILL (out of memory, or killed)");
+    assertThat(terminated(143, "Error", "").trainerReason()).isEqualTo("killed by SIGTERM");
+  }
+
+  private static PodState terminated(int code, String reason, String message) {
+    return PodState.of(
+        pod(
+            "Failed",
+            new ContainerStatusBuilder()
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .endTerminated()
+                .endState()));
   }
 
   @Test
@@ -71,7 +115,8 @@ class PodStateTest {
                     .endState()));
 
     assertThat(state.phase()).isEqualTo(PodState.Phase.FAILED);
-    assertThat(state.describe()).isEqualTo("(ImagePullBackOff): Back-off pulling image \"nope:1\"");
+    assertThat(state.trainerReason())
+        .isEqualTo("ImagePullBackOff: Back-off pulling image \"nope:1\"");
   }
 
   @Test

@@ -19,6 +19,7 @@ public final class TestKubelet implements AutoCloseable {
   private final String namespace;
   private final Map<String, int[]> exits = new ConcurrentHashMap<>();
   private final Map<String, String> exitReasons = new ConcurrentHashMap<>();
+  private final Map<String, String> exitMessages = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
   public TestKubelet(KubernetesClient client, String namespace) {
@@ -29,7 +30,15 @@ public final class TestKubelet implements AutoCloseable {
 
   /** The pod's trainer exits with this code (and reason, e.g. OOMKilled) at the next tick. */
   public void exit(String podName, int exitCode, String reason) {
+    exit(podName, exitCode, reason, null);
+  }
+
+  /** As {@link #exit(String, int, String)}, with the container's termination message. */
+  public void exit(String podName, int exitCode, String reason, String terminationMessage) {
     exitReasons.put(podName, reason);
+    if (terminationMessage != null) {
+      exitMessages.put(podName, terminationMessage);
+    }
     exits.put(podName, new int[] {exitCode});
   }
 
@@ -80,6 +89,7 @@ public final class TestKubelet implements AutoCloseable {
                       .withNewTerminated()
                       .withExitCode(code)
                       .withReason(exitReasons.remove(name))
+                      .withMessage(exitMessages.remove(name))
                       .endTerminated()
                       .endState()
                       .build()));

@@ -140,7 +140,14 @@ class TrainerPodFactoryTest {
         .containsExactly("/etc/ratchet", "/tmp");
     assertThat(trainer.getEnv())
         .extracting(EnvVar::getName)
-        .containsExactly("RATCHET_TRAINER_CONFIG", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        .containsExactly(
+            "RATCHET_TRAINER_CONFIG",
+            "RATCHET_TRAINER_TERMINATION_LOG",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY");
+    // the trainer's one-line reason reaches the pod status, or the log's tail if it wrote none
+    assertThat(trainer.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+    assertThat(trainer.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
     assertThat(trainer.getEnv())
         .filteredOn(e -> e.getName().startsWith("AWS_"))
         .allSatisfy(

@@ -11,13 +11,17 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.net.HttpURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +40,7 @@ class TrainingRunReconcilerTest {
 
   @Inject KubernetesClient client;
   @Inject ScriptedProgressClient progress;
+  @KubernetesTestServer KubernetesServer server;
 
   TestKubelet kubelet;
 
@@ -169,10 +174,83 @@ class TrainingRunReconcilerTest {
                     .satisfies(
                         s ->
                             assertThat(s.message)
+                                .startsWith("Waiting for the run's storage: ")
                                 .contains("Secret absent-secret")
                                 .contains("accessKey and secretKey")));
+    assertThat(get("cartpole-nosecret").getStatus().conditions)
+        .anyMatch(c -> c.getType().equals("StorageAvailable") && c.getStatus().equals("False"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "StorageUnavailable".equals(e.getReason())
+                                && "cartpole-nosecret".equals(e.getInvolvedObject().getName())
+                                && e.getMessage().contains("Secret absent-secret")));
     assertThat(client.pods().inNamespace(NAMESPACE).withName("cartpole-nosecret-a1").get())
         .isNull();
+  }
+
+  @Test
+  void aPodTheApiServerRefusesIsExplainedInStatusAndAnEventAndCreatedOnTheNextTurn()
+      throws Exception {
+    // its own namespace, so no other test's pod meets the refusal
+    String namespace = "quota";
+    copySecretTo(namespace);
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/" + namespace + "/pods")
+        .andReturn(
+            HttpURLConnection.HTTP_FORBIDDEN,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Forbidden")
+                .withCode(HttpURLConnection.HTTP_FORBIDDEN)
+                .withMessage("pods \"refused-a1\" is forbidden: exceeded quota: gpu-quota")
+                .build())
+        .once();
+    TrainingRun run = example("cartpole-quickstart.yaml", "refused");
+    run.getMetadata().setNamespace(namespace);
+    client.resources(TrainingRun.class).inNamespace(namespace).resource(run).create();
+
+    String refusal =
+        "Could not start attempt 1: the API server refused to create pod refused-a1 (HTTP 403):"
+            + " pods \"refused-a1\" is forbidden: exceeded quota: gpu-quota.";
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.v1().events().inNamespace(namespace).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "ActionFailed".equals(e.getReason())
+                                && "Warning".equals(e.getType())
+                                && refusal.equals(
+                                    Character.toUpperCase(e.getMessage().charAt(0))
+                                        + e.getMessage().substring(1)
+                                        + ".")));
+    await()
+        .atMost(WAIT)
+        .until(() -> client.pods().inNamespace(namespace).withName("refused-a1").get() != null);
+  }
+
+  private void copySecretTo(String namespace) {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("ratchet-s3")
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData("accessKey", S3ProxyProcess.ACCESS_KEY)
+                .addToStringData("secretKey", S3ProxyProcess.SECRET_KEY)
+                .build())
+        .createOr(existing -> existing.update());
   }
 
   @Test

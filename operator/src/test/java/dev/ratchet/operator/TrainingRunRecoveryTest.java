@@ -8,6 +8,7 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.core.platform.SupervisorMetrics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,7 @@ class TrainingRunRecoveryTest {
   @Inject ScriptedProgressClient progress;
   @Inject OperatorConfig settings;
   @Inject RunStorage storage;
-  @Inject OperatorMetrics metrics;
+  @Inject SupervisorMetrics metrics;
   @Inject Clock clock;
 
   TrainingRunReconcilerTest setup = new TrainingRunReconcilerTest();
@@ -121,6 +122,32 @@ class TrainingRunRecoveryTest {
     assertThat(TrainingRunLifecycleTest.metrics())
         .containsPattern("ratchet_restarts_total\\{namespace=\"research\",run=\"crashy\"\\} 1\\.0");
     assertThat(pod("crashy-a3")).isNull();
+  }
+
+  @Test
+  void aTrainerThatRefusesItsConfigFailsTheRunAfterOneAttemptWithItsOwnReason() throws Exception {
+    client.resources(TrainingRun.class).inNamespace(NS).resource(create("badcfg")).create();
+    awaitRunning("badcfg-a1");
+    String reason = "bad config: environment.options.goldpiles is not an option of dungeon";
+    setup.kubelet.exit("badcfg-a1", 2, "Error", reason); // its termination message
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              TrainingRun failed = get("badcfg");
+              assertThat(failed.getStatus().state).isEqualTo(RunState.FAILED);
+              assertThat(failed.getStatus().message)
+                  .contains("refused its config (exit code 2): " + reason);
+            });
+    assertThat(
+            client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "badcfg".equals(e.getInvolvedObject().getName()))
+                .filter(e -> "Failed".equals(e.getReason()) && "Warning".equals(e.getType())))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(reason));
+    assertThat(eventCount("badcfg", "Restarted")).isZero();
+    assertThat(pod("badcfg-a2")).isNull();
   }
 
   @Test

@@ -160,11 +160,32 @@ public final class TrainerApp {
       return fail(TrainerExitCodes.STORAGE, "storage failed: " + e.getMessage());
     } catch (RuntimeException e) {
       return fail(TrainerExitCodes.FAILED, "trainer failed: " + e);
+    } catch (OutOfMemoryError e) {
+      // the attempt's memory is freed by now, enough to say why
+      return fail(
+          TrainerExitCodes.FAILED,
+          "out of Java heap ("
+              + e.getMessage()
+              + "): give the trainer more memory in spec.trainer.resources");
     }
   }
 
+  /**
+   * Says why in one line, on stderr and in the termination log, so the supervisor can tell the user
+   * (pod status on a cluster, the attempt's file in local mode).
+   */
   private int fail(int code, String reason) {
-    err.println("ratchet-trainer: " + reason.replace('\n', ' '));
+    String line = reason.replace('\n', ' ');
+    err.println("ratchet-trainer: " + line);
+    String terminationLog = env.get(TrainerEnv.TERMINATION_LOG);
+    if (terminationLog != null && !terminationLog.isBlank()) {
+      try {
+        Files.writeString(Path.of(terminationLog), line);
+      } catch (IOException | RuntimeException e) {
+        // not the reason: the line above is
+        err.println("WARNING: cannot write the termination log " + terminationLog + ": " + e);
+      }
+    }
     return code;
   }
 
@@ -173,6 +194,38 @@ public final class TrainerApp {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException(TrainerEnv.CONFIG + " is not set");
     }
+    return readConfig(json, path);
+  }
+
+  /**
+   * Checks a config file as an attempt would, without training: the contract test feeds it the
+   * operator's ConfigMaps, and a user can try a config by hand. Returns the exit code an attempt
+   * would give (0, or 2 with the reason on {@code err}).
+   */
+  public static int checkConfig(String path, PrintStream out, PrintStream err) {
+    try {
+      TrainerConfig c =
+          readConfig(
+              new ObjectMapper()
+                  .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false),
+              path);
+      out.println(
+          "config ok: "
+              + c.namespace()
+              + "/"
+              + c.run()
+              + " attempt "
+              + c.attempt()
+              + " phase "
+              + c.phase());
+      return TrainerExitCodes.OK;
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("ratchet-trainer: bad config: " + e.getMessage().replace('\n', ' '));
+      return TrainerExitCodes.BAD_CONFIG;
+    }
+  }
+
+  private static TrainerConfig readConfig(ObjectMapper json, String path) throws IOException {
     Path p = Path.of(path);
     if (!Files.isRegularFile(p)) {
       throw new IllegalArgumentException(TrainerEnv.CONFIG + "=" + path + " is not a file");

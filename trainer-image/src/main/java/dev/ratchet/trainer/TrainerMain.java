@@ -10,12 +10,19 @@ public final class TrainerMain {
 
   static final String USAGE =
       """
-      Usage: ratchet-trainer [--help]
+      Usage: ratchet-trainer [--help | --check-config FILE]
 
       Runs one attempt of a Ratchet TrainingRun: PPO on DJL's PyTorch engine.
+      --check-config FILE checks a TrainerConfig as an attempt would, without training
+      (exit 0, or 2 with the reason).
 
       Environment:
         RATCHET_TRAINER_CONFIG   path of the attempt's TrainerConfig JSON (required)
+        RATCHET_TRAINER_TERMINATION_LOG
+                                 file to write the one-line reason of a failure to
+                                 (a pod's terminationMessagePath)
+        RATCHET_TRAINER_HTTP_HOST
+                                 address to serve HTTP on (default: every interface)
         AWS_ACCESS_KEY_ID        S3 access key
         AWS_SECRET_ACCESS_KEY    S3 secret key
 
@@ -35,6 +42,9 @@ public final class TrainerMain {
 
   /** Runs with the process environment; returns the exit code. */
   static int run(String[] args, PrintStream out, PrintStream err, boolean installSignalHook) {
+    if (args.length == 2 && args[0].equals("--check-config")) {
+      return TrainerApp.checkConfig(args[1], out, err);
+    }
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h")) {
         out.print(USAGE);

@@ -418,6 +418,47 @@ class TrainerAppTest {
   }
 
   @Test
+  void checkConfigSaysWhetherAnAttemptWouldAcceptAConfig() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path good = tmp.resolve("good.json");
+    json.writeValue(good.toFile(), config("c", 1, 10, 10, null, s3.endpoint()));
+    TrainerConfig typo = config("c", 1, 10, 10, null, s3.endpoint());
+    typo.environment().name = EnvironmentName.DUNGEON;
+    typo.environment().options.put("goldpiles", IntNode.valueOf(3));
+    Path bad = tmp.resolve("bad.json");
+    json.writeValue(bad.toFile(), typo);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(TrainerMain.run(new String[] {"--check-config", good.toString()}, o, e, false))
+        .isZero();
+    assertThat(TrainerMain.run(new String[] {"--check-config", bad.toString()}, o, e, false))
+        .isEqualTo(TrainerExitCodes.BAD_CONFIG);
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("config ok: ");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("ratchet-trainer: bad config: environment.options.goldpiles is not an option");
+  }
+
+  @Test
+  void aFailingTrainerWritesItsReasonToTheTerminationLog() throws Exception {
+    // on a cluster the container's terminationMessagePath: Kubernetes puts it in the pod status
+    Path terminationLog = tmp.resolve("termination-log");
+    int code =
+        new TrainerApp(
+                Map.of(TrainerEnv.TERMINATION_LOG, terminationLog.toString()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                1,
+                1)
+            .run();
+
+    assertThat(code).isEqualTo(TrainerExitCodes.BAD_CONFIG);
+    assertThat(Files.readString(terminationLog))
+        .isEqualTo("bad config: RATCHET_TRAINER_CONFIG is not set");
+  }
+
+  @Test
   void helpPrintsTheContract() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
@@ -429,6 +470,7 @@ class TrainerAppTest {
     assertThat(code).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("RATCHET_TRAINER_CONFIG")
+        .contains("RATCHET_TRAINER_TERMINATION_LOG")
         .contains("AWS_ACCESS_KEY_ID")
         .contains("/metrics");
   }

@@ -18,6 +18,16 @@ public final class TrainerEnv {
    */
   public static final String HTTP_HOST = "RATCHET_TRAINER_HTTP_HOST";
 
+  /**
+   * A file the trainer writes its one-line reason to when it fails. On a cluster it is the
+   * container's terminationMessagePath, which Kubernetes copies into the pod's status for the
+   * operator to read; in local mode, a file of the attempt.
+   */
+  public static final String TERMINATION_LOG = "RATCHET_TRAINER_TERMINATION_LOG";
+
+  /** The container's terminationMessagePath (Kubernetes' default). */
+  public static final String TERMINATION_LOG_PATH = "/dev/termination-log";
+
   /** Key of the access key in the storage Secret. */
   public static final String SECRET_ACCESS_KEY_FIELD = "accessKey";
 

@@ -22,5 +22,23 @@ public final class TrainerExitCodes {
   /** The checkpoint to resume from was never committed, is corrupt or does not fit the model. */
   public static final int REFUSED_CHECKPOINT = 4;
 
+  /**
+   * How an exit by a signal reads (a shell's and a container runtime's 128 + signal): "killed by
+   * SIGKILL (out of memory, or killed)"; null for any other code.
+   */
+  public static String describeSignal(int code) {
+    if (code <= 128 || code >= 160) {
+      return null;
+    }
+    int signal = code - 128;
+    return switch (signal) {
+      case 9 -> "killed by SIGKILL (out of memory, or killed)";
+      case 15 -> "killed by SIGTERM";
+      case 6 -> "killed by SIGABRT (the JVM or a native library aborted)";
+      case 11 -> "killed by SIGSEGV (a crash in native code)";
+      default -> "killed by signal " + signal;
+    };
+  }
+
   private TrainerExitCodes() {}
 }

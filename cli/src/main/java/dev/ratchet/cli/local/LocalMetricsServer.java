@@ -25,7 +25,7 @@ final class LocalMetricsServer implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Binds the port now, so a busy port is reported before anything starts. */
-  LocalMetricsServer(int port, SupervisorMetrics supervisor, IntSupplier trainerPort)
+  LocalMetricsServer(int port, LocalMetrics supervisor, IntSupplier trainerPort)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();

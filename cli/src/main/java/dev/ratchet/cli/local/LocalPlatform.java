@@ -1,24 +1,25 @@
 package dev.ratchet.cli.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
-import dev.ratchet.core.platform.EpisodeRecords;
+import dev.ratchet.core.platform.Platform;
 import dev.ratchet.core.platform.ProgressReader;
+import dev.ratchet.core.platform.SupervisionLoop;
+import dev.ratchet.core.platform.SupervisorMetrics;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.S3CheckpointStore;
-import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
-import dev.ratchet.core.supervisor.Decision;
-import dev.ratchet.core.supervisor.Observation;
+import dev.ratchet.core.supervisor.EventType;
 import dev.ratchet.core.supervisor.PlatformDefaults;
 import dev.ratchet.core.supervisor.RunContext;
 import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.supervisor.TrainerObservation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,10 +28,10 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The local mode's platform: the same observe → decide → act → record loop as the operator, over
- * trainer child processes, an embedded S3 server and a status file.
+ * The local mode's platform: the operator's {@link SupervisionLoop} over trainer child processes,
+ * an embedded S3 server, a status file and printed events.
  */
-public final class LocalPlatform {
+public final class LocalPlatform implements Platform {
 
   public static final String NAMESPACE = "local";
 
@@ -51,12 +52,12 @@ public final class LocalPlatform {
   private final RollbackRequestFile rollbackRequest;
   private final ProgressPrinter printer;
   private final Clock clock;
-  private final Supervisor supervisor;
-  private final SupervisorMetrics metrics;
+  private final SupervisionLoop loop;
+  private final LocalMetrics metrics;
+  private final CheckpointStore store;
   private final ProgressReader progress = new ProgressReader();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private volatile TrainerProcess trainer;
-  private Instant storageDownSince;
 
   LocalPlatform(
       TrainingRun run,
@@ -73,12 +74,21 @@ public final class LocalPlatform {
     this.rollbackRequest = new RollbackRequestFile(runDir.resolve(ROLLBACK_FILE));
     this.printer = printer;
     this.clock = clock;
-    this.metrics = new SupervisorMetrics(NAMESPACE, run.getMetadata().getName());
+    this.metrics = new LocalMetrics();
     // Every attempt stores in the embedded server, whatever endpoint the YAML names, and serves
     // its HTTP endpoints on one free port (attempts never overlap).
-    this.supervisor =
+    Supervisor supervisor =
         new Supervisor(
             new PlatformDefaults(s3.endpoint(), true, freePort(), PREEMPT_GRACE_SECONDS));
+    this.loop = new SupervisionLoop(supervisor, new SupervisorMetrics(metrics), clock);
+    TrainingRunSpec spec = run.getSpec();
+    this.store =
+        new S3CheckpointStore(
+            s3.client(),
+            spec.checkpoints.storage.bucket,
+            spec.checkpoints.storage.prefix,
+            NAMESPACE,
+            run.getMetadata().getName());
   }
 
   private static int freePort() {
@@ -90,7 +100,7 @@ public final class LocalPlatform {
   }
 
   /** The supervisor's series, served with the trainer's on the local metrics port. */
-  SupervisorMetrics metrics() {
+  LocalMetrics metrics() {
     return metrics;
   }
 
@@ -113,13 +123,6 @@ public final class LocalPlatform {
   /** Runs until the run ends (or is suspended by a stop request); returns the last status. */
   TrainingRunStatus run() throws Exception {
     TrainingRunSpec spec = run.getSpec();
-    CheckpointStore store =
-        new S3CheckpointStore(
-            s3.client(),
-            spec.checkpoints.storage.bucket,
-            spec.checkpoints.storage.prefix,
-            NAMESPACE,
-            run.getMetadata().getName());
     TrainingRunStatus status = statusFile.read();
     while (true) {
       boolean stopping = stopRequested.get();
@@ -132,57 +135,16 @@ public final class LocalPlatform {
       if (requested != null) {
         effective.rollback = requested;
       }
-      // The trainer before the storage: a trainer seen exited has committed everything it will
-      // (it awaits its last upload before exiting), so the listing holds its final checkpoint.
-      TrainerObservation observed = trainer == null ? null : trainer.observe();
-      ProgressReader.Reply reply =
-          trainer != null && trainer.alive()
-              ? progress.read("127.0.0.1", trainer.port(), Supervisor.judgedThrough(status))
-              : ProgressReader.Reply.NONE;
-      ProgressReport report = reply.report();
-      Observation observation;
-      try {
-        CheckpointStore.Listing listing = store.list();
-        observation =
-            new Observation(
-                observed,
-                report,
-                listing.committed(),
-                listing.rejected().stream().map(CheckpointStore.Rejected::id).toList(),
-                EpisodeRecords.of(status, observed, report, store),
-                reply.problem());
-      } catch (StorageException e) {
-        // Nothing can be decided without the checkpoints: wait for storage, as the operator does.
-        // The trainer keeps training and retries its own uploads meanwhile.
-        storageOutage(e);
-        Thread.sleep(POLL.toMillis());
-        continue;
-      }
-      if (storageDownSince != null) {
-        printer.event(
-            "StorageBack",
-            "storage answers again after "
-                + Duration.between(storageDownSince, Instant.now(clock)).toSeconds()
-                + " s");
-        storageDownSince = null;
-      }
-      Decision decision =
-          supervisor.decide(
-              new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, effective),
-              status,
-              observation,
-              Instant.now(clock));
-      for (Action action : decision.actions()) {
-        carryOut(action, store);
-      }
-      status = decision.status();
+      SupervisionLoop.Result turn =
+          loop.turn(
+              new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, effective), status, this);
+      status = turn.status();
       statusFile.write(status);
-      metrics.status(effective, status);
-      printer.progress(status, report, Instant.now(clock));
+      printer.progress(status, turn.progress(), Instant.now(clock));
       boolean trainerAlive = trainer != null && trainer.alive();
       // A trainer that exited only while this decision was carried out (a stop waits for it) may
       // have committed a last checkpoint after the listing: one more turn records it.
-      boolean goneWhenObserved = observed == null || !observed.active();
+      boolean goneWhenObserved = turn.trainer() == null || !turn.trainer().active();
       if (!trainerAlive
           && goneWhenObserved
           && (status.state.isFinal() || (stopping && status.state == RunState.SUSPENDED))) {
@@ -192,22 +154,31 @@ public final class LocalPlatform {
     }
   }
 
-  /** Says once that storage cannot be read, and since when. */
-  private void storageOutage(StorageException e) {
-    if (storageDownSince == null) {
-      storageDownSince = Instant.now(clock);
-      printer.event(
-          "StorageUnavailable",
-          "cannot read the run's storage, deciding nothing until it answers: " + e.getMessage());
-    }
+  @Override
+  public TrainerObservation trainer() {
+    return trainer == null ? null : trainer.observe();
   }
 
-  private void carryOut(Action action, CheckpointStore store) throws Exception {
-    if (action instanceof Action.StartAttempt start) {
-      if (trainer != null && trainer.attempt() == start.attempt()) {
-        return; // already started
-      }
-      Path attemptDir = runDir.resolve(String.format(Locale.ROOT, "attempt-%04d", start.attempt()));
+  @Override
+  public ProgressReader.Reply progress(TrainerObservation observed, long after) {
+    TrainerProcess t = trainer;
+    return t != null && t.attempt() == observed.attempt()
+        ? progress.read("127.0.0.1", t.port(), after)
+        : ProgressReader.Reply.NONE;
+  }
+
+  @Override
+  public CheckpointStore storage() {
+    return store;
+  }
+
+  @Override
+  public void start(Action.StartAttempt start) {
+    if (trainer != null && trainer.attempt() == start.attempt()) {
+      return; // already started
+    }
+    Path attemptDir = runDir.resolve(String.format(Locale.ROOT, "attempt-%04d", start.attempt()));
+    try {
       trainer =
           TrainerProcess.start(
               trainerJar,
@@ -215,31 +186,33 @@ public final class LocalPlatform {
               start.config(),
               EmbeddedS3Server.ACCESS_KEY,
               EmbeddedS3Server.SECRET_KEY);
-      printer.event(
-          "Started",
-          "attempt "
-              + start.attempt()
-              + " ("
-              + start.config().phase()
-              + "), log "
-              + attemptDir.resolve("trainer.log"));
-    } else if (action instanceof Action.StopAttempt stop) {
-      if (trainer != null && trainer.attempt() == stop.attempt() && trainer.alive()) {
-        printer.event("Stopping", "attempt " + stop.attempt() + ": " + stop.reason());
-        trainer.stop(stop.preemptCheckpoint());
-      }
-    } else if (action instanceof Action.DeleteCheckpoints delete) {
-      try {
-        for (String id : delete.ids()) {
-          store.delete(id);
-        }
-      } catch (StorageException e) {
-        // retention asks again on the next turn
-        storageOutage(e);
-      }
-    } else if (action instanceof Action.EmitEvent event) {
-      metrics.event(event.type());
-      printer.event(event.type().reason(), event.message());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    printer.event(
+        "Started",
+        "attempt "
+            + start.attempt()
+            + " ("
+            + start.config().phase()
+            + "), log "
+            + attemptDir.resolve("trainer.log"));
+  }
+
+  @Override
+  public void stop(Action.StopAttempt stop) {
+    if (trainer != null && trainer.attempt() == stop.attempt() && trainer.alive()) {
+      printer.event("Stopping", "attempt " + stop.attempt() + ": " + stop.reason());
+      try {
+        trainer.stop(stop.preemptCheckpoint());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the brain asks again while it is alive
+      }
+    }
+  }
+
+  @Override
+  public void event(EventType type, String message) {
+    printer.event(type.reason(), message);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.core.supervisor.TrainerPhase;
 import java.io.IOException;
@@ -21,13 +22,16 @@ final class TrainerProcess {
 
   private final TrainerConfig config;
   private final Process process;
-  private final Path log;
+  private final Path terminationLog;
 
-  private TrainerProcess(TrainerConfig config, Process process, Path log) {
+  private TrainerProcess(TrainerConfig config, Process process, Path terminationLog) {
     this.config = config;
     this.process = process;
-    this.log = log;
+    this.terminationLog = terminationLog;
   }
+
+  /** The attempt's file the trainer writes its one-line reason to when it fails. */
+  static final String TERMINATION_LOG_FILE = "termination-log";
 
   /** Writes the attempt's config as it was decided and starts the trainer. */
   static TrainerProcess start(
@@ -48,12 +52,17 @@ final class TrainerProcess {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().put(TrainerEnv.CONFIG, configFile.toAbsolutePath().toString());
+    Path terminationLog = attemptDir.resolve(TERMINATION_LOG_FILE);
+    Files.deleteIfExists(terminationLog);
+    builder
+        .environment()
+        .put(TrainerEnv.TERMINATION_LOG, terminationLog.toAbsolutePath().toString());
     builder.environment().put(TrainerEnv.S3_ACCESS_KEY, s3AccessKey);
     builder.environment().put(TrainerEnv.S3_SECRET_KEY, s3Secret);
     // the trainer's /metrics and /v1/progress stay on this machine, like the local /metrics
     builder.environment().put(TrainerEnv.HTTP_HOST, "127.0.0.1");
     builder.environment().putIfAbsent("PYTORCH_FLAVOR", "cpu");
-    return new TrainerProcess(config, builder.start(), log);
+    return new TrainerProcess(config, builder.start(), terminationLog);
   }
 
   int attempt() {
@@ -94,38 +103,22 @@ final class TrainerProcess {
   }
 
   /**
-   * Why the trainer exited: its own one-line reason ("ratchet-trainer: …", the last such line of
-   * its log), else the signal that ended it (exit code 128 + n), else null.
+   * Why the trainer exited, as a pod's status would say it: its own one-line reason from the
+   * termination log, else the signal that ended it (exit code 128 + n), else null.
    */
   private String reason(int code) {
     try {
-      List<String> lines = Files.readAllLines(log);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        String line = lines.get(i).strip();
-        if (line.startsWith(REASON_PREFIX)) {
+      if (Files.exists(terminationLog)) {
+        String line = Files.readString(terminationLog).strip();
+        if (!line.isEmpty()) {
           return line.length() > 300 ? line.substring(0, 300) : line;
         }
       }
     } catch (IOException e) {
-      // the log is only for the message
+      // the file is only for the message
     }
-    if (code > 128 && code < 160) {
-      int signal = code - 128;
-      String name =
-          switch (signal) {
-            case 9 -> "SIGKILL";
-            case 15 -> "SIGTERM";
-            case 6 -> "SIGABRT";
-            case 11 -> "SIGSEGV";
-            default -> "signal " + signal;
-          };
-      return "killed by " + name;
-    }
-    return null;
+    return TrainerExitCodes.describeSignal(code);
   }
-
-  /** How the trainer starts the one line that says why it exited (TrainerApp.fail). */
-  static final String REASON_PREFIX = "ratchet-trainer:";
 
   @Override
   public String toString() {

@@ -180,6 +180,12 @@ final class DrillRun implements AutoCloseable {
   }
 
   /** The run's final status, once the supervisor loop returns. */
+  /** Ctrl-C: the trainer writes a preempt checkpoint and the run is left Suspended. */
+  void stop() {
+    handle.stop();
+  }
+
+  /** The run's last status once its loop returned. */
   TrainingRunStatus finish(Duration timeout) throws Exception {
     return handle.result().get(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
   }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,8 +69,10 @@ class FaultDrillsTest {
 
   @Test
   void storageGoneForAMinuteIsRiddenOutWithoutARestart() throws Exception {
+    // An end no machine reaches during the outage (a fast one trains 11,000 episodes a minute):
+    // the drill stops the run itself once checkpoints are committed again.
     try (DrillRun r =
-        DrillRun.start(tmp, RUN, run -> run.getSpec().phases.get(0).until.episode = 12_000L)) {
+        DrillRun.start(tmp, RUN, run -> run.getSpec().phases.get(0).until.episode = 10_000_000L)) {
       DrillRun.await("two checkpoints", r::committed, c -> c.size() >= 2, Duration.ofMinutes(2));
       long before = r.progress().orElseThrow().episode();
       int committedBefore = r.committed().size();
@@ -84,10 +87,18 @@ class FaultDrillsTest {
         failures = Math.max(failures, checkpointFailures(r.trainerPort()));
         assertThat(p.attempt()).as("no restart during the outage").isEqualTo(1);
       }
+      // nothing can be committed while storage is down: whatever is new later came after it
+      Set<String> committedWhileDown = r.committed().keySet();
       r.startStorage();
       Instant back = Instant.now();
-      long episodeBack = r.progress().map(ProgressReport::episode).orElse(during);
-      TrainingRunStatus end = r.finish(Duration.ofMinutes(8));
+      DrillRun.await(
+          "a checkpoint committed after the outage",
+          r::committed,
+          c -> !committedWhileDown.containsAll(c.keySet()),
+          Duration.ofMinutes(2));
+      long committedAgainAfter = Duration.between(back, Instant.now()).toSeconds();
+      r.stop(); // as Ctrl-C: a preempt checkpoint, then Suspended
+      TrainingRunStatus end = r.finish(Duration.ofMinutes(2));
       Map<String, DrillRun.Committed> committed = r.committed();
       // every committed checkpoint is whole: its files match the manifest's sha256
       S3CheckpointStore store =
@@ -112,7 +123,7 @@ class FaultDrillsTest {
           "storage outage drill: storage stopped %d s at episode %d; the trainer trained on to"
               + " episode %d (+%d) and counted %.0f failed checkpoint upload(s); %d checkpoints"
               + " committed before, %d at the end, %d of them broken; run %s at episode %d with %d"
-              + " restart(s), storage back %d s before the end%n",
+              + " restart(s), checkpoints committed again %d s after storage came back%n",
           60,
           before,
           during,
@@ -124,16 +135,12 @@ class FaultDrillsTest {
           end.state.label(),
           end.episode,
           end.restarts,
-          Duration.between(back, Instant.now()).toSeconds());
+          committedAgainAfter);
       assertThat(during - before).as("episodes trained during the outage").isGreaterThan(100);
       assertThat(failures).as("failed uploads counted by the trainer").isPositive();
-      assertThat(end.state).as(r.out.toString()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(end.state).as(r.out.toString()).isEqualTo(RunState.SUSPENDED);
       assertThat(end.restarts).isZero();
       assertThat(end.attempt).isEqualTo(1);
-      // training caught up: checkpoints committed after storage came back
-      assertThat(committed.keySet())
-          .anySatisfy(
-              id -> assertThat(Long.parseLong(id.substring(3, 12))).isGreaterThan(episodeBack));
       assertThat(broken).isEmpty();
       assertThat(r.out.toString()).contains("» StorageUnavailable:").contains("» StorageBack:");
     }

@@ -85,9 +85,13 @@ class LocalRecoveryTest {
   void ctrlCWritesAPreemptCheckpointAndTheNextRunResumesFromIt() throws Exception {
     Path log = workdir.resolve("first-run.log");
     // setsid: the command gets its own process group, so the signal reaches it and its trainer
-    // together, as Ctrl-C in a terminal does.
+    // together, as Ctrl-C in a terminal does. env --default-signal: a build started in the
+    // background of a script inherits SIGINT ignored, and a JVM keeps an ignored SIGINT ignored,
+    // so without it the Ctrl-C would never arrive (a CI run failed so).
     Process first =
         new ProcessBuilder(
+                "env",
+                "--default-signal=INT",
                 "setsid",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",

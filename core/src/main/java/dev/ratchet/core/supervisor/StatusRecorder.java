@@ -12,6 +12,7 @@ import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,10 @@ final class StatusRecorder {
   static final String DIVERGED = "Diverged";
   static final String DEGRADED = "Degraded";
   static final String ROUTER_HEALTHY = "RouterHealthy";
+  static final String STORAGE_AVAILABLE = "StorageAvailable";
+
+  /** How status.message begins while the run waits for its storage. */
+  static final String WAITING_FOR_STORAGE = "Waiting for the run's storage: ";
 
   /** Most rejected checkpoint ids remembered, so status stays small. */
   static final int REJECTED_LIMIT = 20;
@@ -125,6 +130,44 @@ final class StatusRecorder {
             rejected.subList(Math.max(0, rejected.size() - REJECTED_LIMIT), rejected.size()));
   }
 
+  /** The checkpoints cannot be listed: says so once, and why in the message while it lasts. */
+  void storageUnavailable(Turn t) {
+    TrainingRunStatus s = t.status;
+    String problem = t.observation.storageProblem();
+    Condition c = findCondition(t, STORAGE_AVAILABLE);
+    if (c == null || !"False".equals(c.getStatus())) {
+      t.event(
+          EventType.STORAGE_UNAVAILABLE,
+          "cannot list the run's checkpoints, deciding nothing until storage answers: " + problem);
+    }
+    if (!s.state.isFinal()) {
+      s.message = WAITING_FOR_STORAGE + problem;
+    }
+  }
+
+  /** The checkpoints could be listed: ends a wait for storage, saying how long it lasted. */
+  void storageAvailable(Turn t) {
+    Condition c = findCondition(t, STORAGE_AVAILABLE);
+    if (c != null && "False".equals(c.getStatus())) {
+      String since = c.getLastTransitionTime();
+      String after =
+          since == null
+              ? ""
+              : " after " + Duration.between(Instant.parse(since), t.now).toSeconds() + " s";
+      t.event(EventType.STORAGE_BACK, "storage answers again" + after);
+      if (t.status.message != null && t.status.message.startsWith(WAITING_FOR_STORAGE)) {
+        t.status.message = "Storage answers again" + after + ".";
+      }
+    }
+  }
+
+  private static Condition findCondition(Turn t, String type) {
+    return t.status.conditions.stream()
+        .filter(x -> type.equals(x.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
   /** Conditions and the ETA, once the decision is made. */
   void finish(Turn t) {
     TrainingRunStatus s = t.status;
@@ -187,6 +230,12 @@ final class StatusRecorder {
     } else {
       condition(t, DEGRADED, false, "Healthy", "Trainer and checkpoints are healthy.");
     }
+    String storageProblem = t.observation.storageProblem();
+    if (storageProblem != null) {
+      condition(t, STORAGE_AVAILABLE, false, "Unavailable", storageProblem);
+    } else {
+      condition(t, STORAGE_AVAILABLE, true, "Available", "The run's checkpoints can be listed.");
+    }
   }
 
   private static void routerCondition(Turn t, WatchStatus w) {
@@ -223,8 +272,7 @@ final class StatusRecorder {
 
   private static void condition(Turn t, String type, boolean value, String reason, String message) {
     String status = value ? "True" : "False";
-    Condition c =
-        t.status.conditions.stream().filter(x -> type.equals(x.getType())).findFirst().orElse(null);
+    Condition c = findCondition(t, type);
     if (c == null) {
       c = new Condition();
       c.setType(type);

@@ -89,6 +89,15 @@ public final class Supervisor {
       s.completionTime = null;
     }
 
+    if (t.observation.storageProblem() != null) {
+      // Nothing is judged or started without the checkpoints; the trainer trains on meanwhile and
+      // retries its uploads, and its episodes are judged once storage answers.
+      t.ignoreProgress();
+      recorder.storageUnavailable(t);
+      recorder.finish(t);
+      return new Decision(t.actions, s);
+    }
+    recorder.storageAvailable(t);
     recorder.recordCheckpoints(t);
     checkProgress(t);
     recorder.recordProgress(t);

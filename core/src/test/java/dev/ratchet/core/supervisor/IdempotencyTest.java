@@ -206,7 +206,7 @@ class IdempotencyTest {
         .isEqualTo(p.now.plusSeconds(remaining * 6).toString());
     assertThat(p.status.conditions)
         .extracting(c -> c.getType())
-        .containsExactly("Ready", "Progressing", "Diverged", "Degraded");
+        .containsExactly("Ready", "Progressing", "Diverged", "Degraded", "StorageAvailable");
     assertThat(p.status.conditions)
         .allSatisfy(
             c -> {

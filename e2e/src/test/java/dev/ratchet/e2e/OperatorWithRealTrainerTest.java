@@ -1,0 +1,279 @@
+package dev.ratchet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerNames;
+import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.cli.local.EmbeddedS3Server;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged operator driving the real trainer: the operator reconciles on the mock API server, a
+ * {@link ProcessKubelet} runs each pod it creates as the trainer jar with the pod's environment and
+ * ConfigMap, and checkpoints go to an S3 server through the operator's default storage. (The
+ * container image itself is not run here: the kubelet stand-in runs its jar.)
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperatorWithRealTrainerTest {
+
+  private static final String NAMESPACE = "research";
+  private static final List<String> EXAMPLES =
+      List.of(
+          "cartpole-quickstart.yaml",
+          "cartpole-divergence-demo.yaml",
+          "intercept-lstm.yaml",
+          "dungeon-moe-three-phase.yaml");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  static Path work;
+
+  private EmbeddedS3Server s3;
+  private ChildProcess operator;
+  private ProcessKubelet kubelet;
+  private int trainerPort;
+
+  @BeforeAll
+  void startOperatorWithDefaultStorage() throws Exception {
+    s3 = EmbeddedS3Server.start(work.resolve("s3"), Artifacts.freePort());
+    try (InputStream crd =
+        new FileInputStream(
+            Artifacts.ROOT.resolve("crds/trainingruns.ratchet.dev-v1.yml").toFile())) {
+      client.load(crd).create();
+    }
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("ratchet-s3")
+                .endMetadata()
+                .addToStringData("accessKey", EmbeddedS3Server.ACCESS_KEY)
+                .addToStringData("secretKey", EmbeddedS3Server.SECRET_KEY)
+                .build())
+        .create();
+    trainerPort = Artifacts.freePort();
+    int port = Artifacts.freePort();
+    operator =
+        PackagedOperator.start(
+            server.url("/"),
+            NAMESPACE,
+            port,
+            List.of(
+                "ratchet.storage.endpoint=" + s3.endpoint(),
+                "ratchet.trainer-port=" + trainerPort,
+                "ratchet.poll-interval=1s",
+                "ratchet.preempt-grace-period=20s"),
+            work.resolve("operator.log"));
+    PackagedOperator.awaitReady(operator, port);
+    // Only the runs named trains-… get their trainers run: one listens on the trainer port at a
+    // time, and the config checks need no trainer.
+    kubelet =
+        new ProcessKubelet(
+            client,
+            NAMESPACE,
+            Artifacts.trainerJar(),
+            work.resolve("pods"),
+            pod -> pod.getMetadata().getName().startsWith("trains-"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void theConfigTheOperatorWritesForEveryExamplePassesTheRealTrainersCheck() throws Exception {
+    for (String example : EXAMPLES) {
+      for (boolean specEndpoint : new boolean[] {true, false}) {
+        String name = "cfg-" + example.replace(".yaml", "") + (specEndpoint ? "-ep" : "-noep");
+        TrainingRun run = example(example, name);
+        run.getSpec().checkpoints.storage.endpoint = specEndpoint ? s3.endpoint() : null;
+        client.resource(run).inNamespace(NAMESPACE).create();
+
+        ConfigMap map =
+            await(
+                "the ConfigMap of " + name,
+                () ->
+                    client
+                        .configMaps()
+                        .inNamespace(NAMESPACE)
+                        .withName(TrainerNames.configMap(name, 1))
+                        .get(),
+                m -> m != null,
+                Duration.ofSeconds(60));
+        String json = map.getData().values().iterator().next();
+        TrainerConfig config = new ObjectMapper().readValue(json, TrainerConfig.class);
+        assertThat(config.storage().endpoint()).as(name).isEqualTo(s3.endpoint());
+        assertThat(config.httpPort()).as(name).isEqualTo(trainerPort);
+        Path file = Files.writeString(work.resolve(name + ".json"), json);
+
+        ChildProcess check =
+            ChildProcess.java(
+                "check " + name,
+                List.of(
+                    "-jar", Artifacts.trainerJar().toString(), "--check-config", file.toString()),
+                work.resolve(name + "-check.log"));
+        assertThat(check.waitFor(Duration.ofMinutes(1))).as(check.tail(20)).isZero();
+        assertThat(check.tail(5)).contains("config ok: " + NAMESPACE + "/" + name);
+        client.resource(run).inNamespace(NAMESPACE).delete();
+      }
+    }
+  }
+
+  @Test
+  void theQuickstartWithoutAStorageEndpointTrainsToItsGoalThroughTheOperator() throws Exception {
+    String name = "trains-quickstart";
+    client.resource(example("cartpole-quickstart.yaml", name)).inNamespace(NAMESPACE).create();
+
+    TrainingRunStatus done =
+        await(
+            name + " to end",
+            () -> status(name),
+            s -> s != null && s.state != null && s.state.isFinal(),
+            Duration.ofMinutes(5));
+
+    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
+    // status names the pod that ran the trainer (deleted once the goal ended the run early)
+    assertThat(done.trainerPod).isEqualTo(TrainerNames.pod(name, done.attempt));
+    assertThat(kubelet.log(done.trainerPod)).isRegularFile();
+    assertThat(done.bestCheckpoint.uri)
+        .startsWith("s3://ratchet-checkpoints/quickstart/" + NAMESPACE + "/" + name + "/");
+    assertThat(done.bestCheckpoint.scoreMean).isGreaterThan(100.0);
+    assertThat(
+            Files.exists(
+                work.resolve("s3/ratchet-checkpoints/quickstart")
+                    .resolve(NAMESPACE)
+                    .resolve(name)
+                    .resolve("checkpoints")
+                    .resolve(done.bestCheckpoint.id)
+                    .resolve("manifest.json")))
+        .as("the best checkpoint is committed in the operator's default storage")
+        .isTrue();
+    assertThat(events(name)).anyMatch(e -> "Succeeded".equals(e.getReason()));
+  }
+
+  @Test
+  void aTrainerThatRefusesItsConfigFailsTheRunAfterOneAttemptWithItsOwnReason() throws Exception {
+    String name = "trains-on-a-gpu";
+    TrainingRun run = example("cartpole-quickstart.yaml", name);
+    run.getSpec().trainer.gpus = 1;
+    run.getSpec().trainer.device = Device.GPU; // this machine has none: the trainer exits 2
+    client.resource(run).inNamespace(NAMESPACE).create();
+
+    TrainingRunStatus failed =
+        await(
+            name + " to end",
+            () -> status(name),
+            s -> s != null && s.state != null && s.state.isFinal(),
+            Duration.ofMinutes(3));
+
+    String reason = "device gpu asked for, but the engine sees no GPU";
+    assertThat(failed.state).as(diagnostics(name)).isEqualTo(RunState.FAILED);
+    assertThat(failed.message).contains("refused its config (exit code 2)").contains(reason);
+    assertThat(events(name))
+        .anyMatch(
+            e ->
+                "Failed".equals(e.getReason())
+                    && "Warning".equals(e.getType())
+                    && e.getMessage().contains(reason));
+    assertThat(failed.restarts == null ? 0 : failed.restarts).isZero();
+    assertThat(client.pods().inNamespace(NAMESPACE).withName(TrainerNames.pod(name, 2)).get())
+        .isNull();
+  }
+
+  private TrainingRun example(String file, String name) throws IOException {
+    TrainingRun run =
+        Serialization.unmarshal(
+            Files.readString(Artifacts.ROOT.resolve("examples").resolve(file)), TrainingRun.class);
+    run.getMetadata().setName(name);
+    run.getMetadata().setNamespace(NAMESPACE);
+    return run;
+  }
+
+  private TrainingRunStatus status(String name) {
+    TrainingRun run =
+        client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).get();
+    return run == null ? null : run.getStatus();
+  }
+
+  private List<Event> events(String name) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  private String diagnostics(String name) throws IOException {
+    StringBuilder text = new StringBuilder(YAML.writeValueAsString(status(name)));
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Path log = kubelet.log(TrainerNames.pod(name, attempt));
+      if (Files.exists(log)) {
+        List<String> lines = Files.readAllLines(log);
+        text.append("\n--- ").append(log).append('\n');
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> text.append(l).append('\n'));
+      }
+    }
+    return text.append(operator.tail(30)).toString();
+  }
+
+  private static <T> T await(
+      String what, java.util.function.Supplier<T> probe, Predicate<T> done, Duration timeout)
+      throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      T value = probe.get();
+      if (done.test(value)) {
+        return value;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+  }
+}
