@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.environment.EnvironmentChecks;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
@@ -12,7 +13,6 @@ import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
 import dev.ratchet.trainer.checkpoint.CheckpointStore;
-import dev.ratchet.trainer.env.EnvFactory;
 import dev.ratchet.trainer.http.TrainerHttpServer;
 import dev.ratchet.trainer.session.TrainerMetrics;
 import dev.ratchet.trainer.session.TrainingSession;
@@ -266,7 +266,7 @@ public final class TrainerApp {
       require(c.phase() != null && !c.phase().isBlank(), "phase is missing");
       require(c.untilEpisode() > 0, "untilEpisode must be positive");
       require(c.environment() != null && c.environment().name != null, "environment is missing");
-      EnvFactory.check(c.environment());
+      EnvironmentChecks.check(c.environment());
       require(c.model() != null, "model is missing");
       require(c.model().architecture != null, "model.architecture is missing");
       require(

@@ -1,5 +1,6 @@
 package dev.ratchet.core.validation;
 
+import dev.ratchet.api.environment.EnvironmentChecks;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.MetricCondition;
@@ -27,6 +28,7 @@ public final class SpecValidator {
   public List<Violation> validate(TrainingRunSpec spec) {
     List<Violation> violations = new ArrayList<>();
     boolean moe = spec.model.architecture == Architecture.MOE;
+    checkEnvironment(spec, violations);
     checkModel(spec, violations);
     checkPpo(spec, violations);
     checkPhases(spec, moe, violations);
@@ -38,6 +40,27 @@ public final class SpecValidator {
     }
     checkTrainerEnv(spec, violations);
     return violations;
+  }
+
+  /**
+   * The environment's options, checked by the same code the trainer runs: a typo is refused here
+   * rather than by every attempt's trainer.
+   */
+  private static void checkEnvironment(TrainingRunSpec spec, List<Violation> violations) {
+    try {
+      EnvironmentChecks.check(spec.environment);
+    } catch (IllegalArgumentException e) {
+      // "environment.options.view (dungeon) must be odd, got 8": the field, then what is wrong
+      String text = e.getMessage();
+      int space = text.indexOf(' ');
+      String field = space < 0 ? text : text.substring(0, space);
+      String what = space < 0 ? "is invalid" : text.substring(space + 1);
+      if (what.startsWith("(") && what.indexOf(") ") > 0) {
+        int close = what.indexOf(") ");
+        what = what.substring(close + 2) + " " + what.substring(0, close + 1);
+      }
+      violations.add(new Violation("spec." + field, what));
+    }
   }
 
   private static void checkModel(TrainingRunSpec spec, List<Violation> violations) {

@@ -1,6 +1,6 @@
 package dev.ratchet.trainer.env;
 
-import dev.ratchet.trainer.env.dungeon.DungeonOptions;
+import dev.ratchet.api.environment.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.rl.Rng;
 

@@ -2,9 +2,9 @@ package dev.ratchet.trainer.rl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratchet.api.environment.DungeonOptions;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.Routing;
-import dev.ratchet.trainer.env.dungeon.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.policy.RouterSettings;
 import org.junit.jupiter.api.Tag;

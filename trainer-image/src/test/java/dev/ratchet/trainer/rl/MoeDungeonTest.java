@@ -3,12 +3,12 @@ package dev.ratchet.trainer.rl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import dev.ratchet.api.environment.DungeonOptions;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.trainer.env.RandomBaseline;
-import dev.ratchet.trainer.env.dungeon.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.policy.AlphaEntropyController;
 import dev.ratchet.trainer.policy.RouterSettings;

@@ -2,13 +2,13 @@ package dev.ratchet.trainer.rl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratchet.api.environment.DungeonOptions;
+import dev.ratchet.api.environment.InterceptOptions;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.trainer.env.PolicyEvaluation;
 import dev.ratchet.trainer.env.RandomBaseline;
 import dev.ratchet.trainer.env.UniformRandomPolicy;
-import dev.ratchet.trainer.env.dungeon.DungeonOptions;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
-import dev.ratchet.trainer.env.intercept.InterceptOptions;
 import dev.ratchet.trainer.env.intercept.VecIntercept;
 import org.junit.jupiter.api.Test;
 

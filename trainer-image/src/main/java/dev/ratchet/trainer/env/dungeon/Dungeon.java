@@ -1,5 +1,6 @@
 package dev.ratchet.trainer.env.dungeon;
 
+import dev.ratchet.api.environment.DungeonOptions;
 import dev.ratchet.trainer.env.StepOutcome;
 import dev.ratchet.trainer.rl.Rng;
 import java.io.DataInputStream;

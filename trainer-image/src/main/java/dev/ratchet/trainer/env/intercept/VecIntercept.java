@@ -1,5 +1,6 @@
 package dev.ratchet.trainer.env.intercept;
 
+import dev.ratchet.api.environment.InterceptOptions;
 import dev.ratchet.trainer.env.StepOutcome;
 import dev.ratchet.trainer.env.VecEnv;
 import dev.ratchet.trainer.rl.Rng;

@@ -3,6 +3,7 @@ package dev.ratchet.trainer.env.dungeon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ratchet.api.environment.DungeonOptions;
 import dev.ratchet.trainer.env.PolicyEvaluation;
 import dev.ratchet.trainer.env.StepOutcome;
 import dev.ratchet.trainer.env.Trajectories;

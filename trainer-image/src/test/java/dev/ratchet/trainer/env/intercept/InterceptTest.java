@@ -2,6 +2,7 @@ package dev.ratchet.trainer.env.intercept;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ratchet.api.environment.InterceptOptions;
 import dev.ratchet.trainer.env.ActionPolicy;
 import dev.ratchet.trainer.env.PolicyEvaluation;
 import dev.ratchet.trainer.env.StepOutcome;

@@ -1,4 +1,4 @@
-package dev.ratchet.trainer.env;
+package dev.ratchet.api.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.ratchet.trainer.env.dungeon;
+package dev.ratchet.api.environment;
 
-import dev.ratchet.trainer.env.EnvOptions;
 import java.util.List;
 
 /**
