@@ -47,6 +47,7 @@ class OperatorWithRealTrainerTest {
   private static final String NAMESPACE = "research";
   private static final List<String> EXAMPLES =
       List.of(
+          "cartpole-minimal.yaml",
           "cartpole-quickstart.yaml",
           "cartpole-divergence-demo.yaml",
           "intercept-lstm.yaml",

@@ -4,15 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Required;
 
 /** Checkpoint storage, cadence and retention. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CheckpointsSpec {
 
-  @Required
-  @JsonPropertyDescription("The S3 bucket (MinIO or any S3 endpoint) holding the checkpoints.")
-  public StorageSpec storage;
+  @JsonPropertyDescription(
+      "The S3 bucket (MinIO or any S3 endpoint) holding the checkpoints. Left out, local mode"
+          + " stores in its embedded S3 server and the operator in its configured storage (the"
+          + " chart's MinIO when minio.enabled).")
+  public StorageSpec storage = new StorageSpec();
 
   @Default("100")
   @Min(1)

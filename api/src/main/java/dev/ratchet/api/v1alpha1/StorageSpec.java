@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 
 /** An S3 location; credentials come only from a Secret, never from the spec. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,10 +13,14 @@ public class StorageSpec {
   @JsonPropertyDescription("S3 endpoint URL; defaults to the operator's configured endpoint.")
   public String endpoint;
 
-  @Required
+  @Default(DEFAULT_BUCKET)
   @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-  @JsonPropertyDescription("Bucket name (3-63 lowercase letters, digits, dots and dashes).")
-  public String bucket;
+  @JsonPropertyDescription(
+      "Bucket name (3-63 lowercase letters, digits, dots and dashes); created on first use.")
+  public String bucket = DEFAULT_BUCKET;
+
+  /** The bucket of a run that names none. */
+  public static final String DEFAULT_BUCKET = "ratchet-checkpoints";
 
   @Default("ratchet")
   @Pattern("^[A-Za-z0-9._/-]*$")

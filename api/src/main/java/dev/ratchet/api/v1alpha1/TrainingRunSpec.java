@@ -37,9 +37,10 @@ public class TrainingRunSpec {
       "Ordered training phases; each runs until its gate holds, the run ends after the last.")
   public List<PhaseSpec> phases = new ArrayList<>();
 
-  @Required
-  @JsonPropertyDescription("Where and how often checkpoints are written, and which are kept.")
-  public CheckpointsSpec checkpoints;
+  @JsonPropertyDescription(
+      "Where and how often checkpoints are written, and which are kept; every field has a"
+          + " default.")
+  public CheckpointsSpec checkpoints = new CheckpointsSpec();
 
   @JsonPropertyDescription("When training counts as diverged and how the run is rolled back.")
   public DivergenceSpec divergence = new DivergenceSpec();

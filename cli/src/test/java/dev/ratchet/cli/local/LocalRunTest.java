@@ -50,6 +50,38 @@ class LocalRunTest {
   }
 
   @Test
+  void theMinimalRunTrainsWithEveryDefault(@TempDir Path workdir) throws Exception {
+    int exit =
+        run(
+            "local",
+            "run",
+            "../examples/cartpole-minimal.yaml",
+            "--workdir",
+            workdir.toString(),
+            "--port",
+            Integer.toString(freePort()),
+            "--trainer-jar",
+            trainerJar().toString());
+
+    assertThat(exit).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
+    TrainingRunStatus status =
+        new ObjectMapper(new YAMLFactory())
+            .readValue(
+                workdir.resolve("cartpole-minimal/status.yaml").toFile(), TrainingRunStatus.class);
+    assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
+    assertThat(status.episode).isGreaterThanOrEqualTo(300);
+    // the default bucket and prefix, in the embedded S3 server
+    assertThat(status.bestCheckpoint.uri)
+        .startsWith("s3://ratchet-checkpoints/ratchet/local/cartpole-minimal/checkpoints/");
+    assertThat(
+            workdir.resolve(
+                "s3/ratchet-checkpoints/ratchet/local/cartpole-minimal/checkpoints/"
+                    + status.bestCheckpoint.id
+                    + "/manifest.json"))
+        .isRegularFile();
+  }
+
+  @Test
   void quickstartSolvesCartPoleWithCommittedCheckpoints(@TempDir Path workdir) throws Exception {
     int exit =
         run(

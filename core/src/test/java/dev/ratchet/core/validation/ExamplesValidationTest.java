@@ -61,6 +61,20 @@ class ExamplesValidationTest {
   }
 
   @Test
+  void theMinimalRunNeedsOnlyAnEnvironmentAModelAndAPhase() throws IOException {
+    String yaml = Files.readString(EXAMPLES.resolve("cartpole-minimal.yaml"));
+    TrainingRun run = reader.read(yaml).run();
+
+    assertThat(
+            yaml.lines()
+                .filter(l -> l.startsWith("  ") && !l.startsWith("   ") && !l.startsWith("  -")))
+        .containsExactly("  name: cartpole-minimal", "  environment:", "  model:", "  phases:");
+    assertThat(run.getSpec().checkpoints.storage.bucket).isEqualTo("ratchet-checkpoints");
+    assertThat(run.getSpec().checkpoints.storage.endpoint).isNull(); // the platform's
+    assertThat(run.getSpec().checkpoints.everyEpisodes).isEqualTo(100);
+  }
+
+  @Test
   void defaultsFillWhatAnExampleLeavesOut() throws IOException {
     TrainingRun run = reader.read(Files.readString(EXAMPLES.resolve("intercept-lstm.yaml"))).run();
 
