@@ -303,7 +303,6 @@ class MonitoringEndToEndTest {
               0,
               0,
               1_000_000,
-              1_000_000,
               null,
               env,
               new ModelSpec(),

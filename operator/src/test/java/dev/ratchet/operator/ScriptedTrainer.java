@@ -64,10 +64,10 @@ public final class ScriptedTrainer {
     report(pod, config, to, score.applyAsDouble(to));
   }
 
-  /** Writes the final checkpoint at untilEpisode and exits 0. */
+  /** Writes the phase-end checkpoint at untilEpisode and exits 0. */
   public void finish(String pod, double score) throws Exception {
     TrainerConfig config = config(pod);
-    commit(config, config.untilEpisode(), CheckpointKind.FINAL, score);
+    commit(config, config.untilEpisode(), CheckpointKind.PHASE_END, score);
     kubelet.exit(pod, 0, "Completed");
   }
 

@@ -78,7 +78,6 @@ class TrainerPodFactoryTest {
         0,
         0,
         1000,
-        1000,
         null,
         spec.environment,
         spec.model,

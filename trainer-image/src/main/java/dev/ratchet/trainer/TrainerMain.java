@@ -29,7 +29,8 @@ public final class TrainerMain {
       HTTP (config httpPort, default 9400): /metrics, /v1/progress, /healthz
       SIGTERM writes a preempt checkpoint, then exits.
 
-      Exit codes: 0 untilEpisode reached and final checkpoint written; 1 unexpected failure;
+      Exit codes: 0 untilEpisode reached and phase-end checkpoint written (or stopped after a
+        preempt checkpoint); 1 unexpected failure;
         2 bad config; 3 storage unreachable or failed; 4 resume checkpoint refused.
       """;
 

@@ -141,7 +141,6 @@ class CrossProcessDeterminismTest {
         0,
         0,
         UNTIL,
-        UNTIL,
         null,
         env,
         c.model(),

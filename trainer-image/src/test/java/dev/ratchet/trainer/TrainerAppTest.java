@@ -65,18 +65,16 @@ class TrainerAppTest {
   }
 
   private TrainerConfig config(
-      String run, int attempt, long until, long phaseEnd, String resumeFrom, String endpoint) {
+      String run, int attempt, long until, String resumeFrom, String endpoint) {
     var env = Settings.cartPole(4, 11);
     env.name = EnvironmentName.CARTPOLE;
-    return config(
-        run, attempt, until, phaseEnd, resumeFrom, endpoint, env, Settings.mlp64(), null, null);
+    return config(run, attempt, until, resumeFrom, endpoint, env, Settings.mlp64(), null, null);
   }
 
   private TrainerConfig config(
       String run,
       int attempt,
       long until,
-      long phaseEnd,
       String resumeFrom,
       String endpoint,
       EnvironmentSpec env,
@@ -94,7 +92,6 @@ class TrainerAppTest {
         "warmup",
         0,
         0,
-        phaseEnd,
         until,
         resumeFrom,
         env,
@@ -154,14 +151,14 @@ class TrainerAppTest {
   }
 
   @Test
-  void trainsServesHttpAndCommitsTheFinalCheckpoint() throws Exception {
+  void trainsServesHttpAndCommitsThePhaseEndCheckpoint() throws Exception {
     AtomicReference<String> metrics = new AtomicReference<>();
     AtomicReference<String> progress = new AtomicReference<>();
     AtomicReference<String> health = new AtomicReference<>();
     AtomicReference<String> since30 = new AtomicReference<>();
     AtomicReference<String> badAfter = new AtomicReference<>();
     AtomicReference<Integer> port = new AtomicReference<>();
-    TrainerConfig c = config("r1", 1, 120, 1000, null, s3.endpoint());
+    TrainerConfig c = config("r1", 1, 120, null, s3.endpoint());
     Result r =
         run(
             c,
@@ -231,9 +228,13 @@ class TrainerAppTest {
         .contains("\"phase\":\"warmup\"")
         .contains("\"attempt\":1");
     CheckpointManifest last = manifest("r1", lines, 1);
-    assertThat(last.kind()).isEqualTo(CheckpointKind.FINAL);
+    assertThat(last.kind()).isEqualTo(CheckpointKind.PHASE_END);
     assertThat(last.nonFinite()).isFalse();
     assertThat(last.metrics()).containsKey("scoreMean");
+    // ranked as the best checkpoints are written: the best metric over the best window (10)
+    assertThat(last.ranking().metric()).isEqualTo(RunMetric.SCORE_MEAN);
+    assertThat(last.ranking().window()).isEqualTo(10);
+    assertThat(last.ranking().value()).isPositive();
     assertThat(last.files()).hasSize(3);
   }
 
@@ -242,26 +243,21 @@ class TrainerAppTest {
   }
 
   @Test
-  void runOf2nEqualsNThenResumeThenN() throws Exception {
-    assertThat(run(config("full", 1, 60, 60, null, s3.endpoint()), a -> {}).code()).isZero();
-    assertThat(run(config("half", 1, 30, 60, null, s3.endpoint()), a -> {}).code()).isZero();
-    String halfRecords =
-        new String(
-            minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "half", 1)).orElseThrow(),
-            StandardCharsets.UTF_8);
-    long halfEpisodes = halfRecords.lines().count();
+  void aRunStoppedAndResumedEndsBitwiseWhereAnUninterruptedRunEnds() throws Exception {
+    assertThat(run(config("full", 1, 120, null, s3.endpoint()), a -> {}).code()).isZero();
+    // stopped part-way (a preempt checkpoint at an update boundary), then resumed to the end
+    Result stopped = run(config("half", 1, 120, null, s3.endpoint()), app -> stopAfter(app, 30));
+    assertThat(stopped.code()).as(stopped.err()).isZero();
+    long halfEpisodes = records("half", 1).lines().count();
     CheckpointManifest mid = manifest("half", halfEpisodes, 1);
+    assertThat(mid.kind()).isEqualTo(CheckpointKind.PREEMPT);
+    assertThat(mid.episode()).isLessThan(120);
     String midUri =
         StorageLayout.uri(BUCKET, StorageLayout.checkpointFolder("runs", "ns", "half", mid.id()));
-    TrainerConfig resumed = config("half", 2, 60, 60, midUri, s3.endpoint());
-    Result r = run(resumed, a -> {});
+    Result r = run(config("half", 2, 120, midUri, s3.endpoint()), a -> {});
     assertThat(r.code()).as(r.err()).isZero();
 
-    String fullRecords =
-        new String(
-            minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "full", 1)).orElseThrow(),
-            StandardCharsets.UTF_8);
-    long fullEpisodes = fullRecords.lines().count();
+    long fullEpisodes = records("full", 1).lines().count();
     CheckpointManifest a = manifest("full", fullEpisodes, 1);
     CheckpointManifest b = manifest("half", fullEpisodes, 2);
     assertThat(b.envSteps()).isEqualTo(a.envSteps());
@@ -273,6 +269,22 @@ class TrainerAppTest {
   /** A world and the policy its runs use, with the phase's routing for a router. */
   private record ResumeCase(
       String name, EnvironmentName env, ModelSpec model, Routing routing, TemperatureSpec t) {}
+
+  /** Asks the trainer to stop once it reported more than {@code episodes} episodes. */
+  private void stopAfter(TrainerApp app, long episodes) {
+    try {
+      int p = portOf(app);
+      for (int i = 0; i < 400; i++) {
+        if (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode() > episodes) {
+          break;
+        }
+        Thread.sleep(25);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    app.requestStop();
+  }
 
   @Test
   void moeInBothRoutingModesAndLstmTrainAndResumeExactlyThroughTheTrainer() throws Exception {
@@ -306,20 +318,24 @@ class TrainerAppTest {
       String half = "half-" + c.name();
       String endpoint = s3.endpoint();
       Routing routing = c.routing();
+      // stopped (a preempt checkpoint) well before its end: the stop is asked for over HTTP
       assertThat(
-              run(config(full, 1, 40, 40, null, endpoint, env, c.model(), routing, c.t()), a -> {})
+              run(config(full, 1, 120, null, endpoint, env, c.model(), routing, c.t()), a -> {})
                   .code())
           .isZero();
       assertThat(
-              run(config(half, 1, 20, 40, null, endpoint, env, c.model(), routing, c.t()), a -> {})
+              run(
+                      config(half, 1, 120, null, endpoint, env, c.model(), routing, c.t()),
+                      app -> stopAfter(app, 20))
                   .code())
           .isZero();
       long halfEpisodes = records(half, 1).lines().count();
       CheckpointManifest mid = manifest(half, halfEpisodes, 1);
+      assertThat(mid.kind()).as(c.name()).isEqualTo(CheckpointKind.PREEMPT);
       String midUri =
           StorageLayout.uri(BUCKET, StorageLayout.checkpointFolder("runs", "ns", half, mid.id()));
       Result r =
-          run(config(half, 2, 40, 40, midUri, endpoint, env, c.model(), routing, c.t()), a -> {});
+          run(config(half, 2, 120, midUri, endpoint, env, c.model(), routing, c.t()), a -> {});
       assertThat(r.code()).as(r.err()).isZero();
       String fullRecords = records(full, 1);
       CheckpointManifest a = manifest(full, fullRecords.lines().count(), 1);
@@ -339,24 +355,8 @@ class TrainerAppTest {
 
   @Test
   void stopRequestWritesAPreemptCheckpoint() throws Exception {
-    TrainerConfig c = config("pre", 1, 1_000_000, 1_000_000, null, s3.endpoint());
-    Result r =
-        run(
-            c,
-            app -> {
-              try {
-                int p = portOf(app);
-                for (int i = 0; i < 400; i++) {
-                  if (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode() > 5) {
-                    break;
-                  }
-                  Thread.sleep(25);
-                }
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-              app.requestStop();
-            });
+    TrainerConfig c = config("pre", 1, 1_000_000, null, s3.endpoint());
+    Result r = run(c, app -> stopAfter(app, 5));
     assertThat(r.code()).as(r.err()).isZero();
     String records =
         new String(
@@ -370,7 +370,7 @@ class TrainerAppTest {
   @Test
   void refusedResumeCheckpointExitsFour() throws Exception {
     String uri = "s3://" + BUCKET + "/runs/ns/x/checkpoints/ep-000000010-a0001/";
-    Result r = run(config("x", 2, 10, 10, uri, s3.endpoint()), a -> {});
+    Result r = run(config("x", 2, 10, uri, s3.endpoint()), a -> {});
     assertThat(r.code()).isEqualTo(TrainerExitCodes.REFUSED_CHECKPOINT);
     assertThat(r.err().strip())
         .startsWith("ratchet-trainer: refused checkpoint:")
@@ -380,14 +380,14 @@ class TrainerAppTest {
 
   @Test
   void unreachableStorageExitsThree() throws Exception {
-    Result r = run(config("y", 1, 10, 10, null, "http://127.0.0.1:1"), a -> {});
+    Result r = run(config("y", 1, 10, null, "http://127.0.0.1:1"), a -> {});
     assertThat(r.code()).isEqualTo(TrainerExitCodes.STORAGE);
     assertThat(r.err()).startsWith("ratchet-trainer: storage unreachable:");
   }
 
   @Test
   void badConfigExitsTwo() throws Exception {
-    TrainerConfig c = config("z", 1, 10, 10, null, s3.endpoint());
+    TrainerConfig c = config("z", 1, 10, null, s3.endpoint());
     c.environment().name = EnvironmentName.DUNGEON;
     c.environment().options.put("goldpiles", IntNode.valueOf(3));
     Result r = run(c, a -> {});
@@ -421,8 +421,8 @@ class TrainerAppTest {
   void checkConfigSaysWhetherAnAttemptWouldAcceptAConfig() throws Exception {
     ObjectMapper json = new ObjectMapper();
     Path good = tmp.resolve("good.json");
-    json.writeValue(good.toFile(), config("c", 1, 10, 10, null, s3.endpoint()));
-    TrainerConfig typo = config("c", 1, 10, 10, null, s3.endpoint());
+    json.writeValue(good.toFile(), config("c", 1, 10, null, s3.endpoint()));
+    TrainerConfig typo = config("c", 1, 10, null, s3.endpoint());
     typo.environment().name = EnvironmentName.DUNGEON;
     typo.environment().options.put("goldpiles", IntNode.valueOf(3));
     Path bad = tmp.resolve("bad.json");

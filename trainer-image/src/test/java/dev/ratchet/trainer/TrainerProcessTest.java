@@ -49,7 +49,6 @@ class TrainerProcessTest {
               0,
               0,
               1_000_000,
-              1_000_000,
               null,
               Settings.cartPole(4, 5),
               Settings.mlp64(),

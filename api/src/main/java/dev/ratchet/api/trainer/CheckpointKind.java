@@ -10,12 +10,9 @@ public enum CheckpointKind {
   /** The windowed best metric improved. */
   @JsonProperty("best")
   BEST,
-  /** The phase's episode gate was reached. */
+  /** The attempt reached its untilEpisode: its phase's end by count (the last: the run's). */
   @JsonProperty("phase-end")
   PHASE_END,
-  /** The attempt reached its untilEpisode. */
-  @JsonProperty("final")
-  FINAL,
   /** SIGTERM: written within the grace period before exiting. */
   @JsonProperty("preempt")
   PREEMPT

@@ -1,6 +1,7 @@
 package dev.ratchet.api.trainer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ratchet.api.v1alpha1.RunMetric;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,8 @@ import java.util.Map;
  * @param startedFrom id of the checkpoint the writing attempt resumed from; null for an attempt
  *     that started afresh (and in manifests written before it was recorded). It lets the supervisor
  *     follow the line of training back through rollbacks and phase changes.
+ * @param ranking what ranks it among the best: the run's best metric over its best window, once
+ *     that window is full; null before (and in manifests written before it was recorded)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckpointManifest(
@@ -44,9 +47,55 @@ public record CheckpointManifest(
     Map<String, Double> metrics,
     boolean nonFinite,
     List<FileEntry> files,
-    String startedFrom) {
+    String startedFrom,
+    Ranking ranking) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** A manifest that carries no ranking (written before the best window filled). */
+  public CheckpointManifest(
+      int formatVersion,
+      String id,
+      String namespace,
+      String run,
+      int attempt,
+      String phase,
+      int phaseIndex,
+      long episode,
+      long envSteps,
+      CheckpointKind kind,
+      String createdAt,
+      Map<String, Double> metrics,
+      boolean nonFinite,
+      List<FileEntry> files,
+      String startedFrom) {
+    this(
+        formatVersion,
+        id,
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        episode,
+        envSteps,
+        kind,
+        createdAt,
+        metrics,
+        nonFinite,
+        files,
+        startedFrom,
+        null);
+  }
+
+  /**
+   * The value a checkpoint is ranked by.
+   *
+   * @param metric the run's {@code checkpoints.best.metric}
+   * @param window its {@code checkpoints.best.window}: the episodes the mean is over
+   * @param value the mean
+   */
+  public record Ranking(RunMetric metric, int window, double value) {}
 
   /** Name of the manifest inside a checkpoint folder. */
   public static final String FILE_NAME = "manifest.json";

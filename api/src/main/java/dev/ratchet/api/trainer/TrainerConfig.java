@@ -22,8 +22,9 @@ import dev.ratchet.api.v1alpha1.TemperatureSpec;
  * @param phase name of the phase this attempt trains
  * @param phaseIndex index of the phase in the spec
  * @param phaseStartEpisode episode at which the phase began, for annealing schedules
- * @param phaseEndEpisode episode at which the phase ends by count (the last phase: run's end)
- * @param untilEpisode the attempt exits 0 after writing a final checkpoint at this episode
+ * @param untilEpisode the episode at which the phase ends by count (the last phase's is the run's
+ *     end): the attempt writes a phase-end checkpoint there and exits 0; annealing schedules end
+ *     there too
  * @param resumeFrom s3:// URI of the committed checkpoint to start from; null starts afresh
  * @param environment the environment, as in the spec
  * @param model the policy network, as in the spec
@@ -48,7 +49,6 @@ public record TrainerConfig(
     String phase,
     int phaseIndex,
     long phaseStartEpisode,
-    long phaseEndEpisode,
     long untilEpisode,
     String resumeFrom,
     EnvironmentSpec environment,

@@ -10,11 +10,14 @@ import io.fabric8.generator.annotation.Min;
 public class BestCheckpointSpec {
 
   @Default("scoreMean")
-  @JsonPropertyDescription("Windowed metric that ranks checkpoints (higher is better).")
-  public RunMetric metric = RunMetric.SCORE_MEAN;
+  @JsonPropertyDescription(
+      "Windowed metric that ranks checkpoints (higher is better): scoreMean or rewardMean.")
+  public BestMetric metric = BestMetric.SCORE_MEAN;
 
   @Default("100")
   @Min(1)
-  @JsonPropertyDescription("Episodes in the window the metric is averaged over.")
+  @JsonPropertyDescription(
+      "Episodes in the window the metric is averaged over, both to write a best checkpoint and to"
+          + " rank the checkpoints.")
   public int window = 100;
 }

@@ -56,7 +56,6 @@ class StorageLayoutTest {
             0,
             0,
             600,
-            600,
             "s3://b/ratchet/research/cartpole/checkpoints/ep-000000100-a0001/",
             environment,
             new ModelSpec(),

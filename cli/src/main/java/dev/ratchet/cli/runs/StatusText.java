@@ -3,6 +3,7 @@ package dev.ratchet.cli.runs;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
+import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.core.storage.CheckpointStore;
@@ -125,7 +126,7 @@ public final class StatusText {
             m.kind() == null ? "" : m.kind().name(),
             Long.toString(m.episode()),
             Objects.requireNonNullElse(m.phase(), ""),
-            m.metrics() == null ? "" : num(m.metrics().get("scoreMean")),
+            m.metrics() == null ? "" : num(m.metrics().get(RunMetric.SCORE_MEAN.key())),
             Objects.requireNonNullElse(m.createdAt(), ""),
             marks(m.id(), status)
           });

@@ -103,7 +103,7 @@ final class DrillRun implements AutoCloseable {
   /**
    * A committed checkpoint as found on disk.
    *
-   * @param kind its manifest's kind (periodic, best, preempt, final, phaseEnd)
+   * @param kind its manifest's kind (periodic, best, preempt, phase-end)
    * @param fingerprint sha256 over its sorted file names and contents
    */
   record Committed(String kind, String fingerprint) {}

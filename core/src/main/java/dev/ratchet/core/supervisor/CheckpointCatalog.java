@@ -3,6 +3,7 @@ package dev.ratchet.core.supervisor;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.v1alpha1.AttemptStatus;
+import dev.ratchet.api.v1alpha1.BestCheckpointSpec;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.api.v1alpha1.StorageSpec;
@@ -131,17 +132,33 @@ final class CheckpointCatalog {
   }
 
   /** The healthy checkpoint with the highest metric; on a tie the newer one (more training). */
-  Optional<CheckpointManifest> best(RunMetric metric) {
+  Optional<CheckpointManifest> best(BestCheckpointSpec spec) {
+    RunMetric metric = spec.metric.runMetric();
+    // Ranked as the trainer wrote the best ones: the metric over checkpoints.best.window. Only
+    // manifests without that ranking (written before the window filled, or by an older trainer)
+    // fall back to the metric of their divergence window.
+    boolean ranked =
+        usable.stream().anyMatch(m -> Signals.healthy(m) && rankedBy(m, metric, spec.window));
     CheckpointManifest best = null;
+    double bestValue = Double.NEGATIVE_INFINITY;
     for (CheckpointManifest m : usable) {
-      Double value = Signals.of(m, metric);
-      if (Signals.healthy(m) && Signals.finite(value)) {
-        if (best == null || value >= Signals.of(best, metric)) {
-          best = m;
-        }
+      Double value =
+          ranked
+              ? (rankedBy(m, metric, spec.window) ? m.ranking().value() : null)
+              : Signals.of(m, metric);
+      if (Signals.healthy(m) && Signals.finite(value) && value >= bestValue) {
+        best = m;
+        bestValue = value;
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  private static boolean rankedBy(CheckpointManifest m, RunMetric metric, int window) {
+    return m.ranking() != null
+        && m.ranking().metric() == metric
+        && m.ranking().window() == window
+        && Double.isFinite(m.ranking().value());
   }
 
   /**

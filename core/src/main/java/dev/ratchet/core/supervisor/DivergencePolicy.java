@@ -139,7 +139,7 @@ final class DivergencePolicy {
       return Optional.of(
           new Verdict(
               Kind.DROP,
-              Signals.jsonName(spec.metric)
+              spec.metric.key()
                   + " fell to "
                   + Signals.fmt(value)
                   + " at episode "

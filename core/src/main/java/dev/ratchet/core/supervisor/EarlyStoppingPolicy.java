@@ -34,7 +34,7 @@ final class EarlyStoppingPolicy {
     if (episode - since >= spec.patienceEpisodes) {
       return Optional.of(
           "no improvement of "
-              + Signals.jsonName(spec.metric)
+              + spec.metric.key()
               + " by more than "
               + Signals.fmt(spec.minDelta)
               + " for "

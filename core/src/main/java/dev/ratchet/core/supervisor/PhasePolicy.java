@@ -108,7 +108,7 @@ final class PhasePolicy {
   private static String describe(MetricCondition c, double value, long since, long episode) {
     String comparison =
         c.below != null ? "below " + Signals.fmt(c.below) : "above " + Signals.fmt(c.above);
-    return Signals.jsonName(c.metric)
+    return c.metric.key()
         + " stayed "
         + comparison
         + " for "

@@ -27,7 +27,7 @@ final class RetentionPolicy {
     List<CheckpointManifest> rolling = new ArrayList<>();
     List<String> delete = new ArrayList<>();
     for (CheckpointManifest m : catalog.all()) {
-      if (m.kind() == CheckpointKind.PHASE_END || m.kind() == CheckpointKind.FINAL) {
+      if (m.kind() == CheckpointKind.PHASE_END) {
         continue; // each phase's end is kept for analysis and for restarting a phase
       }
       rolling.add(m);

@@ -72,7 +72,7 @@ final class RunTransitions {
     Double threshold = divergence.threshold(spec, w);
     // the line of training up to the diverging episode, however late that episode was read
     CheckpointCatalog then = t.catalog.line(s.currentAttempt, episode);
-    Optional<CheckpointManifest> best = then.best(t.spec.checkpoints.best.metric);
+    Optional<CheckpointManifest> best = then.best(t.spec.checkpoints.best);
     Optional<CheckpointManifest> lastGood = then.lastGood(spec.metric, threshold);
     Optional<CheckpointManifest> target =
         spec.action.rollbackTo == RollbackTarget.BEST
@@ -129,7 +129,7 @@ final class RunTransitions {
     // the nonce is answered exactly once, whether the rollback can be done or not
     s.observedRollbackNonce = nonce;
     Optional<CheckpointManifest> target =
-        "best".equals(to) ? t.catalog.best(t.spec.checkpoints.best.metric) : t.catalog.byId(to);
+        "best".equals(to) ? t.catalog.best(t.spec.checkpoints.best) : t.catalog.byId(to);
     if (target.isEmpty()) {
       String known =
           t.catalog.all().stream()
@@ -143,7 +143,7 @@ final class RunTransitions {
               + " not done: "
               + ("best".equals(to)
                   ? "no committed checkpoint has a "
-                      + Signals.jsonName(t.spec.checkpoints.best.metric)
+                      + t.spec.checkpoints.best.metric.runMetric().key()
                       + " yet"
                   : "there is no committed checkpoint with that id")
               + "; the run goes on unchanged. Committed checkpoints: "

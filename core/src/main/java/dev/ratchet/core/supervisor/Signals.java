@@ -8,19 +8,9 @@ final class Signals {
 
   private Signals() {}
 
-  /** The JSON name of a metric, as manifests key their metrics. */
-  static String jsonName(RunMetric metric) {
-    return switch (metric) {
-      case SCORE_MEAN -> "scoreMean";
-      case REWARD_MEAN -> "rewardMean";
-      case ALPHA_ENTROPY -> "alphaEntropy";
-      case GRAD_NORM -> "gradNorm";
-    };
-  }
-
   /** The metric a checkpoint was saved with, or null when absent. */
   static Double of(CheckpointManifest manifest, RunMetric metric) {
-    return manifest.metrics() == null ? null : manifest.metrics().get(jsonName(metric));
+    return manifest.metrics() == null ? null : manifest.metrics().get(metric.key());
   }
 
   static boolean finite(Double value) {

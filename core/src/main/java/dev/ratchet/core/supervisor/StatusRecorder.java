@@ -102,7 +102,7 @@ final class StatusRecorder {
                 + ".");
       }
       s.latestCheckpoint = catalog.ref(latest);
-      Optional<CheckpointManifest> best = catalog.best(t.spec.checkpoints.best.metric);
+      Optional<CheckpointManifest> best = catalog.best(t.spec.checkpoints.best);
       s.bestCheckpoint = best.map(catalog::ref).orElse(s.bestCheckpoint);
       Double threshold =
           t.spec.divergence.enabled ? divergence.threshold(t.spec.divergence, w) : null;

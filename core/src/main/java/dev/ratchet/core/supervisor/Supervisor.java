@@ -164,10 +164,11 @@ public final class Supervisor {
   }
 
   /**
-   * An attempt that exited 0 either reached its until episode (its final checkpoint is committed
-   * before it exits) or was stopped by someone else — a node drain sends SIGTERM too, and the
-   * trainer then exits 0 after a preempt checkpoint. Only the first moves the run on; the second is
-   * restarted like a crash, which counts towards maxRestarts only if it committed nothing.
+   * An attempt that exited 0 either reached its until episode (its phase-end checkpoint is
+   * committed before it exits) or was stopped by someone else — a node drain sends SIGTERM too, and
+   * the trainer then exits 0 after a preempt checkpoint. Only the first moves the run on; the
+   * second is restarted like a crash, which counts towards maxRestarts only if it committed
+   * nothing.
    */
   private void finished(Turn t, TrainerObservation trainer) {
     AttemptStatus a = t.status.currentAttempt;
@@ -417,7 +418,7 @@ public final class Supervisor {
     if (before != null) {
       referenced(before, keep);
     }
-    t.catalog.best(t.spec.checkpoints.best.metric).ifPresent(m -> keep.add(m.id()));
+    t.catalog.best(t.spec.checkpoints.best).ifPresent(m -> keep.add(m.id()));
     t.catalog.latest().ifPresent(m -> keep.add(m.id()));
     t.catalog.newestOfLine(t.status.currentAttempt).ifPresent(m -> keep.add(m.id()));
     if (t.spec.rollback != null && t.spec.rollback.to != null) {

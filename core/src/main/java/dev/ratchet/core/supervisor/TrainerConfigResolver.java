@@ -31,7 +31,7 @@ final class TrainerConfigResolver {
    * @param attempt attempt number
    * @param phaseIndex phase the attempt trains
    * @param phaseStartEpisode episode at which that phase began
-   * @param phaseEndEpisode episode at which it ends by count
+   * @param untilEpisode episode at which it ends by count
    * @param resumeUri s3:// URI of the start checkpoint, or null to start afresh
    * @param scale the rollback scales
    */
@@ -40,7 +40,7 @@ final class TrainerConfigResolver {
       int attempt,
       int phaseIndex,
       long phaseStartEpisode,
-      long phaseEndEpisode,
+      long untilEpisode,
       String resumeUri,
       HyperparameterScale scale) {
     TrainingRunSpec spec = run.spec();
@@ -58,8 +58,7 @@ final class TrainerConfigResolver {
         phase.name,
         phaseIndex,
         phaseStartEpisode,
-        phaseEndEpisode,
-        phaseEndEpisode,
+        untilEpisode,
         resumeUri,
         spec.environment,
         spec.model,
@@ -69,7 +68,7 @@ final class TrainerConfigResolver {
         moe,
         new TrainerConfig.CheckpointPolicy(
             spec.checkpoints.everyEpisodes,
-            spec.checkpoints.best.metric,
+            spec.checkpoints.best.metric.runMetric(),
             spec.checkpoints.best.window),
         new TrainerConfig.StorageLocation(
             defaults.storageEndpoint(storage.endpoint),

@@ -32,8 +32,6 @@ public final class SpecValidator {
     checkModel(spec, violations);
     checkPpo(spec, violations);
     checkPhases(spec, moe, violations);
-    checkMetric(
-        spec.checkpoints.best.metric, "spec.checkpoints.best.metric", moe, false, violations);
     checkDivergence(spec, moe, violations);
     if (spec.earlyStopping != null) {
       checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, violations);

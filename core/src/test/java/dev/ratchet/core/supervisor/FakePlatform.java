@@ -202,7 +202,7 @@ final class FakePlatform {
       }
       record(s);
       if (episode >= config.untilEpisode()) {
-        write(CheckpointKind.FINAL);
+        write(CheckpointKind.PHASE_END);
         trainerPhase = TrainerPhase.SUCCEEDED;
         exitCode = 0;
         return;

@@ -158,7 +158,8 @@ public final class CheckpointStore {
         m.metrics(),
         m.nonFinite(),
         List.copyOf(files),
-        m.startedFrom());
+        m.startedFrom(),
+        m.ranking());
   }
 
   /** UTF-8 bytes, for small JSON files. */

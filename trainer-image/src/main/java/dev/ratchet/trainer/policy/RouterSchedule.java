@@ -35,7 +35,7 @@ public final class RouterSchedule {
   /** The schedule of the phase an attempt trains. */
   public static RouterSchedule of(TrainerConfig c) {
     return new RouterSchedule(
-        c.routing(), c.temperature(), c.moe(), c.phaseStartEpisode(), c.phaseEndEpisode());
+        c.routing(), c.temperature(), c.moe(), c.phaseStartEpisode(), c.untilEpisode());
   }
 
   /** A controller for the phase's alpha entropy band, or null when the phase sets none. */

@@ -1,6 +1,7 @@
 package dev.ratchet.trainer.session;
 
 import dev.ratchet.api.trainer.MetricNames;
+import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.policy.RouterStats;
 import dev.ratchet.trainer.rl.NonFinite;
 import dev.ratchet.trainer.rl.UpdateStats;
@@ -98,10 +99,17 @@ public final class TrainerMetrics {
                 -1000, -500, -250, 0, 10, 25, 50, 100, 200, 300, 400, 475, 500, 1000, 1500)
             .register(registry)
             .labelValues(values);
-    scoreMean = gauge(MetricNames.SCORE_MEAN, "Windowed mean score.", names, values);
-    rewardMean = gauge(MetricNames.REWARD_MEAN, "Windowed mean reward per step.", names, values);
+    scoreMean = gauge(RunMetric.SCORE_MEAN.prometheusName(), "Windowed mean score.", names, values);
+    rewardMean =
+        gauge(
+            RunMetric.REWARD_MEAN.prometheusName(),
+            "Windowed mean reward per step.",
+            names,
+            values);
     learningRate = gauge(MetricNames.LEARNING_RATE, "Learning rate in use.", names, values);
-    gradNorm = gauge(MetricNames.GRAD_NORM, "Gradient norm before clipping.", names, values);
+    gradNorm =
+        gauge(
+            RunMetric.GRAD_NORM.prometheusName(), "Gradient norm before clipping.", names, values);
     policyKl = gauge(MetricNames.POLICY_KL, "Approximate KL of the last update.", names, values);
     clipFraction =
         gauge(MetricNames.CLIP_FRACTION, "Clipped fraction of the last update.", names, values);
@@ -182,7 +190,11 @@ public final class TrainerMetrics {
       String[] names = labelNames;
       String[] values = labelValues;
       alphaEntropy =
-          gauge(MetricNames.ALPHA_ENTROPY, "Mean entropy of the expert weights.", names, values);
+          gauge(
+              RunMetric.ALPHA_ENTROPY.prometheusName(),
+              "Mean entropy of the expert weights.",
+              names,
+              values);
       routingEntropy =
           gauge(ROUTING_ENTROPY, "Entropy of the batch-mean expert weights.", names, values);
       temperature = gauge(MetricNames.ROUTER_TEMPERATURE, "Router temperature.", names, values);

@@ -37,8 +37,8 @@ import java.util.logging.Logger;
 
 /**
  * One attempt: trains from the resume checkpoint (or afresh) until {@code untilEpisode} or a stop
- * request, writing periodic, best, final/phase-end and preempt checkpoints and the per-episode
- * records. Uploads run on a background thread in submission order; the last one is awaited.
+ * request, writing periodic, best, phase-end and preempt checkpoints and the per-episode records.
+ * Uploads run on a background thread in submission order; the last one is awaited.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -210,12 +210,7 @@ public final class TrainingSession implements AutoCloseable {
         lastPeriodicBucket = bucket;
       }
     }
-    CheckpointKind kind =
-        stopRequested
-            ? CheckpointKind.PREEMPT
-            : agent.episodes() >= config.phaseEndEpisode() && config.phaseEndEpisode() > 0
-                ? CheckpointKind.PHASE_END
-                : CheckpointKind.FINAL;
+    CheckpointKind kind = stopRequested ? CheckpointKind.PREEMPT : CheckpointKind.PHASE_END;
     state =
         stopRequested
             ? ProgressReport.TrainerState.STOPPING
@@ -240,7 +235,7 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   private double remainingFraction() {
-    long span = config.phaseEndEpisode() - config.phaseStartEpisode();
+    long span = config.untilEpisode() - config.phaseStartEpisode();
     if (span <= 0) {
       return 1.0;
     }
@@ -329,12 +324,21 @@ public final class TrainingSession implements AutoCloseable {
     long bytes = files.values().stream().mapToLong(b -> b.length).sum();
     Map<String, Double> m = new LinkedHashMap<>();
     if (window.count() > 0) {
-      m.put("scoreMean", window.mean(0));
-      m.put("rewardMean", window.mean(1));
+      m.put(RunMetric.SCORE_MEAN.key(), window.mean(0));
+      m.put(RunMetric.REWARD_MEAN.key(), window.mean(1));
     }
     if (lastStats != null && lastStats.minibatches() > 0) {
-      m.put("gradNorm", lastStats.gradNorm());
+      m.put(RunMetric.GRAD_NORM.key(), lastStats.gradNorm());
+      if (lastStats.router() != null) {
+        m.put(RunMetric.ALPHA_ENTROPY.key(), lastStats.router().alphaEntropy());
+      }
     }
+    // ranked on the best metric over the best window, as the best checkpoints are written
+    CheckpointManifest.Ranking ranking =
+        bestWindow.full()
+            ? new CheckpointManifest.Ranking(
+                config.checkpoints().bestMetric(), config.checkpoints().bestWindow(), bestMetric())
+            : null;
     CheckpointManifest manifest =
         new CheckpointManifest(
             CheckpointManifest.FORMAT_VERSION,
@@ -351,7 +355,8 @@ public final class TrainingSession implements AutoCloseable {
             m,
             false,
             null,
-            StorageLayout.checkpointIdOf(config.resumeFrom()));
+            StorageLayout.checkpointIdOf(config.resumeFrom()),
+            ranking);
     Future<CheckpointManifest> f =
         uploads.submit(
             () -> {
