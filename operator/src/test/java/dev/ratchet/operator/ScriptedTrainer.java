@@ -132,7 +132,8 @@ public final class ScriptedTrainer {
                     "parameters.bin",
                     params.length,
                     HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(params)))),
-            StorageLayout.checkpointIdOf(config.resumeFrom()));
+            StorageLayout.checkpointIdOf(config.resumeFrom()),
+            null);
     put(config.storage().bucket(), folder + "manifest.json", json.writeValueAsBytes(manifest));
   }
 

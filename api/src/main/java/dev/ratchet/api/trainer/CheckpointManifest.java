@@ -52,42 +52,6 @@ public record CheckpointManifest(
 
   public static final int FORMAT_VERSION = 1;
 
-  /** A manifest that carries no ranking (written before the best window filled). */
-  public CheckpointManifest(
-      int formatVersion,
-      String id,
-      String namespace,
-      String run,
-      int attempt,
-      String phase,
-      int phaseIndex,
-      long episode,
-      long envSteps,
-      CheckpointKind kind,
-      String createdAt,
-      Map<String, Double> metrics,
-      boolean nonFinite,
-      List<FileEntry> files,
-      String startedFrom) {
-    this(
-        formatVersion,
-        id,
-        namespace,
-        run,
-        attempt,
-        phase,
-        phaseIndex,
-        episode,
-        envSteps,
-        kind,
-        createdAt,
-        metrics,
-        nonFinite,
-        files,
-        startedFrom,
-        null);
-  }
-
   /**
    * The value a checkpoint is ranked by.
    *

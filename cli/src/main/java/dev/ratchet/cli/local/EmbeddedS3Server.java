@@ -1,7 +1,5 @@
 package dev.ratchet.cli.local;
 
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import java.net.URI;
 import java.nio.file.Files;
@@ -83,11 +81,10 @@ public final class EmbeddedS3Server implements AutoCloseable {
         .build();
   }
 
-  /** Creates the bucket when it does not exist yet. */
-  public void ensureBucket(String bucket) throws Exception {
-    MinioClient client = client();
-    if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-      client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+  /** Creates the bucket when it does not exist yet (in the store itself: no client needed). */
+  public void ensureBucket(String bucket) {
+    if (!context.getBlobStore().containerExists(bucket)) {
+      context.getBlobStore().createContainerInLocation(null, bucket);
     }
   }
 

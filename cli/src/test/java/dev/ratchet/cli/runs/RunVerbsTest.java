@@ -201,6 +201,7 @@ class RunVerbsTest {
                       params.length,
                       HexFormat.of()
                           .formatHex(MessageDigest.getInstance("SHA-256").digest(params)))),
+              null,
               null);
       put(
           minio,
@@ -231,6 +232,7 @@ class RunVerbsTest {
                 Map.of(),
                 false,
                 List.of(new CheckpointManifest.FileEntry("params.bin", 99, "00")),
+                null,
                 null)));
     StringBuilder a1 = new StringBuilder();
     StringBuilder a2 = new StringBuilder();

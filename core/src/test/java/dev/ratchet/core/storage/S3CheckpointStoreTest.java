@@ -65,6 +65,7 @@ class S3CheckpointStoreTest {
             Map.of("scoreMean", episode / 10.0),
             false,
             List.of(new CheckpointManifest.FileEntry("parameters.bin", params.length, sha(params))),
+            null,
             null);
     if (withManifest) {
       put(client, folder + "manifest.json", new ObjectMapper().writeValueAsBytes(manifest));

@@ -240,7 +240,8 @@ final class FakePlatform {
             metrics,
             false,
             List.of(),
-            idOf(config.resumeFrom())));
+            idOf(config.resumeFrom()),
+            null));
   }
 
   private void record(Sample s) {

@@ -151,6 +151,7 @@ class IdempotencyTest {
             Map.of("scoreMean", 1e9),
             false,
             List.of(),
+            null,
             null);
     p.storage.put(bad.id(), tampered);
     p.rejected.add(bad.id());

@@ -63,6 +63,7 @@ class CheckpointStoreTest {
         Map.of("scoreMean", 10.0),
         false,
         null,
+        null,
         null);
   }
 
