@@ -11,8 +11,8 @@ import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.trainer.checkpoint.CheckpointFolders;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
-import dev.ratchet.trainer.checkpoint.CheckpointStore;
 import dev.ratchet.trainer.http.TrainerHttpServer;
 import dev.ratchet.trainer.session.TrainerMetrics;
 import dev.ratchet.trainer.session.TrainingSession;
@@ -113,7 +113,7 @@ public final class TrainerApp {
     } catch (IOException e) {
       return fail(TrainerExitCodes.STORAGE, "storage unreachable: " + e.getMessage());
     }
-    CheckpointStore store = new CheckpointStore(objects, json, config.storage().bucket());
+    CheckpointFolders store = new CheckpointFolders(objects, json, config.storage().bucket());
     TrainerMetrics metrics =
         new TrainerMetrics(
             config.namespace(), config.run(), config.phase(), config.attempt(), device);

@@ -27,6 +27,11 @@ public final class LocalRuns {
     }
   }
 
+  /** The packaged trainer jar the runs start. */
+  public static Path trainerJar() throws java.io.IOException {
+    return LocalRunTest.trainerJar();
+  }
+
   /** Runs {@code run} under {@code workdir} against {@code s3}, printing to {@code out}. */
   public static Handle start(TrainingRun run, Path workdir, EmbeddedS3Server s3, PrintWriter out)
       throws Exception {

@@ -11,7 +11,7 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.checkpoint.AgentCodec;
-import dev.ratchet.trainer.checkpoint.CheckpointStore;
+import dev.ratchet.trainer.checkpoint.CheckpointFolders;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
 import dev.ratchet.trainer.env.EnvFactory;
 import dev.ratchet.trainer.env.VecEnv;
@@ -46,7 +46,7 @@ public final class TrainingSession implements AutoCloseable {
   private static final int RECORD_BATCH = 50;
 
   private final TrainerConfig config;
-  private final CheckpointStore store;
+  private final CheckpointFolders store;
   private final ObjectMapper json;
   private final TrainerMetrics metrics;
   private final PpoAgent agent;
@@ -83,7 +83,7 @@ public final class TrainingSession implements AutoCloseable {
 
   public TrainingSession(
       TrainerConfig config,
-      CheckpointStore store,
+      CheckpointFolders store,
       ObjectMapper json,
       TrainerMetrics metrics,
       NDManager manager) {

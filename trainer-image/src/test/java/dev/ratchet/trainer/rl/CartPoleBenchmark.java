@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * The CartPole benchmark of docs/benchmarks.md (minutes; not part of the CI suite): run with {@code
  * ./mvnw -B -pl trainer-image -am test -Pbench}.
  */
-@Tag("bench")
+@Tag("benchmark")
 class CartPoleBenchmark {
 
   @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * twice: with plain routing (auxiliary terms reported, not trained) and with the three auxiliary
  * losses of the examples' warmup phase.
  */
-@Tag("bench")
+@Tag("benchmark")
 class MoeCostBenchmark {
 
   private static final long STEPS = 150_000;

@@ -20,13 +20,13 @@ import java.util.Optional;
  * commits the checkpoint); on read, a missing manifest or a file whose size or sha256 differs
  * refuses the checkpoint.
  */
-public final class CheckpointStore {
+public final class CheckpointFolders {
 
   private final ObjectStore store;
   private final ObjectMapper json;
   private final String bucket;
 
-  public CheckpointStore(ObjectStore store, ObjectMapper json, String bucket) {
+  public CheckpointFolders(ObjectStore store, ObjectMapper json, String bucket) {
     this.store = store;
     this.json = json;
     this.bucket = bucket;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Checkpoints through the MinIO client against an embedded S3Proxy. */
-class CheckpointStoreTest {
+class CheckpointFoldersTest {
 
   private static final String BUCKET = "ratchet";
   private static EmbeddedS3 s3;
@@ -71,7 +71,7 @@ class CheckpointStoreTest {
   void saveThenLoadIsBitwiseExactAndTrainingContinuesIdentically() throws Exception {
     PpoSpec ppo = Settings.zooPpo();
     ppo.epochs = 2;
-    CheckpointStore store = new CheckpointStore(minio, json, BUCKET);
+    CheckpointFolders store = new CheckpointFolders(minio, json, BUCKET);
     try (NDManager m = NDManager.newBaseManager();
         PpoAgent a = new PpoAgent(new VecCartPole(4, 500, 3), Settings.mlp64(), 3, m);
         PpoAgent b = new PpoAgent(new VecCartPole(4, 500, 99), Settings.mlp64(), 99, m)) {
@@ -149,7 +149,7 @@ class CheckpointStoreTest {
 
   @Test
   void checkpointWithoutManifestIsRefused() throws Exception {
-    CheckpointStore store = new CheckpointStore(minio, json, BUCKET);
+    CheckpointFolders store = new CheckpointFolders(minio, json, BUCKET);
     String folder = StorageLayout.checkpointFolder("", "ns", "run", "ep-000000001-a0001");
     minio.put(BUCKET, folder + AgentCodec.PARAMETERS, new byte[] {1, 2, 3});
     assertThatThrownBy(() -> store.load(store.uri(folder)))
@@ -159,7 +159,7 @@ class CheckpointStoreTest {
 
   @Test
   void checkpointWithWrongSha256IsRefused() throws Exception {
-    CheckpointStore store = new CheckpointStore(minio, json, BUCKET);
+    CheckpointFolders store = new CheckpointFolders(minio, json, BUCKET);
     String folder = StorageLayout.checkpointFolder("", "ns", "run", "ep-000000002-a0001");
     store.save(
         folder, manifest("ep-000000002-a0001", 2), Map.of("parameters.bin", new byte[] {1, 2}));
@@ -184,8 +184,8 @@ class CheckpointStoreTest {
             }
           }
         };
-    CheckpointStore store =
-        new CheckpointStore(new RetryingObjectStore(flaky, 4, 10), json, BUCKET);
+    CheckpointFolders store =
+        new CheckpointFolders(new RetryingObjectStore(flaky, 4, 10), json, BUCKET);
     String folder = StorageLayout.checkpointFolder("", "ns", "run", "ep-000000003-a0001");
     store.save(folder, manifest("ep-000000003-a0001", 3), Map.of("parameters.bin", new byte[] {9}));
     assertThat(calls.get()).isEqualTo(2 + 2); // two failed tries, then the file and the manifest
@@ -203,8 +203,8 @@ class CheckpointStoreTest {
             }
           }
         };
-    CheckpointStore store =
-        new CheckpointStore(new RetryingObjectStore(broken, 3, 5), json, BUCKET);
+    CheckpointFolders store =
+        new CheckpointFolders(new RetryingObjectStore(broken, 3, 5), json, BUCKET);
     String folder = StorageLayout.checkpointFolder("", "ns", "run", "ep-000000004-a0001");
     assertThatThrownBy(
             () ->
