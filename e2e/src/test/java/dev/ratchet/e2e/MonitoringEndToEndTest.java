@@ -13,7 +13,7 @@ import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.RunMetric;
-import dev.ratchet.cli.local.EmbeddedS3Server;
+import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

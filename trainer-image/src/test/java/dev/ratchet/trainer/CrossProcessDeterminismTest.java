@@ -18,7 +18,7 @@ import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.api.v1alpha1.TemperatureSpec;
-import dev.ratchet.trainer.checkpoint.EmbeddedS3;
+import dev.ratchet.s3.EmbeddedS3Server;
 import dev.ratchet.trainer.rl.PolicySettings;
 import dev.ratchet.trainer.rl.Settings;
 import dev.ratchet.trainer.storage.MinioObjectStore;
@@ -57,10 +57,10 @@ class CrossProcessDeterminismTest {
             new Case("moe-softmax", EnvironmentName.DUNGEON, PolicySettings.moe64(), "softmax"),
             new Case(
                 "moe-sparsemax", EnvironmentName.DUNGEON, PolicySettings.moe64(), "sparsemax"));
-    try (EmbeddedS3 s3 = new EmbeddedS3(BUCKET)) {
+    try (EmbeddedS3Server s3 = EmbeddedS3Server.inMemory(BUCKET)) {
       MinioObjectStore minio =
           new MinioObjectStore(
-              s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+              s3.endpoint(), "us-east-1", EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY);
       for (Case c : cases) {
         List<Process> processes = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
@@ -164,8 +164,8 @@ class CrossProcessDeterminismTest {
     command.add(TrainerMain.class.getName());
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put(TrainerEnv.CONFIG, config.toString());
-    pb.environment().put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3.ACCESS_KEY);
-    pb.environment().put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3.SECRET_KEY);
+    pb.environment().put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3Server.ACCESS_KEY);
+    pb.environment().put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3Server.SECRET_KEY);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return pb.start();
   }

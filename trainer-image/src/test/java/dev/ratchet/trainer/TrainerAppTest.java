@@ -20,7 +20,7 @@ import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.api.v1alpha1.TemperatureSpec;
-import dev.ratchet.trainer.checkpoint.EmbeddedS3;
+import dev.ratchet.s3.EmbeddedS3Server;
 import dev.ratchet.trainer.rl.PolicySettings;
 import dev.ratchet.trainer.rl.Settings;
 import dev.ratchet.trainer.storage.MinioObjectStore;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerAppTest {
 
   private static final String BUCKET = "ratchet";
-  private static EmbeddedS3 s3;
+  private static EmbeddedS3Server s3;
   private static MinioObjectStore minio;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -53,10 +53,10 @@ class TrainerAppTest {
 
   @BeforeAll
   static void startS3() throws Exception {
-    s3 = new EmbeddedS3(BUCKET);
+    s3 = EmbeddedS3Server.inMemory(BUCKET);
     minio =
         new MinioObjectStore(
-            s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+            s3.endpoint(), "us-east-1", EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY);
   }
 
   @AfterAll
@@ -114,8 +114,8 @@ class TrainerAppTest {
     json.writeValue(file.toFile(), c);
     Map<String, String> env = new HashMap<>();
     env.put(TrainerEnv.CONFIG, file.toString());
-    env.put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3.ACCESS_KEY);
-    env.put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3.SECRET_KEY);
+    env.put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3Server.ACCESS_KEY);
+    env.put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3Server.SECRET_KEY);
     env.put(TrainerEnv.HTTP_HOST, "127.0.0.1"); // as local mode starts it
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     TrainerApp app = new TrainerApp(env, new PrintStream(err, true, StandardCharsets.UTF_8), 2, 5);

@@ -11,7 +11,7 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.RunMetric;
-import dev.ratchet.trainer.checkpoint.EmbeddedS3;
+import dev.ratchet.s3.EmbeddedS3Server;
 import dev.ratchet.trainer.rl.Settings;
 import dev.ratchet.trainer.storage.MinioObjectStore;
 import java.net.ServerSocket;
@@ -35,7 +35,7 @@ class TrainerProcessTest {
   @Test
   void sigtermWritesAPreemptCheckpointThenExits() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    try (EmbeddedS3 s3 = new EmbeddedS3("ratchet")) {
+    try (EmbeddedS3Server s3 = EmbeddedS3Server.inMemory("ratchet")) {
       int port;
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
@@ -73,8 +73,8 @@ class TrainerProcessTest {
                   System.getProperty("java.class.path"),
                   TrainerMain.class.getName()));
       pb.environment().put(TrainerEnv.CONFIG, config.toString());
-      pb.environment().put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3.ACCESS_KEY);
-      pb.environment().put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3.SECRET_KEY);
+      pb.environment().put(TrainerEnv.S3_ACCESS_KEY, EmbeddedS3Server.ACCESS_KEY);
+      pb.environment().put(TrainerEnv.S3_SECRET_KEY, EmbeddedS3Server.SECRET_KEY);
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       Process p = pb.start();
       try {
@@ -106,7 +106,7 @@ class TrainerProcessTest {
       assertThat(p.exitValue()).isEqualTo(143);
       MinioObjectStore minio =
           new MinioObjectStore(
-              s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+              s3.endpoint(), "us-east-1", EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY);
       String records =
           new String(
               minio.get("ratchet", StorageLayout.metricsFile("", "ns", "proc", 3)).orElseThrow(),

@@ -18,6 +18,7 @@ import dev.ratchet.core.supervisor.PlatformDefaults;
 import dev.ratchet.core.supervisor.RunContext;
 import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.supervisor.TrainerObservation;
+import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import dev.ratchet.cli.report.ReportInput;
 import dev.ratchet.cli.report.ReportWriter;
 import dev.ratchet.cli.runs.RunFiles;
 import dev.ratchet.core.validation.TrainingRunReader;
+import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;

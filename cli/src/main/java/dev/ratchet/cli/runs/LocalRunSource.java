@@ -2,11 +2,11 @@ package dev.ratchet.cli.runs;
 
 import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.TrainingRun;
-import dev.ratchet.cli.local.EmbeddedS3Server;
 import dev.ratchet.cli.local.LocalPlatform;
 import dev.ratchet.cli.local.RollbackRequestFile;
 import dev.ratchet.cli.local.StatusFile;
 import dev.ratchet.core.validation.TrainingRunReader;
+import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.io.IOException;
 import java.nio.file.Files;

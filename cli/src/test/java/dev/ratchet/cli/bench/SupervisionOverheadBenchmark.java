@@ -6,9 +6,9 @@ import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
-import dev.ratchet.cli.local.EmbeddedS3Server;
 import dev.ratchet.cli.local.LocalRuns;
 import dev.ratchet.core.validation.TrainingRunReader;
+import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -78,9 +78,10 @@ class SupervisionOverheadBenchmark {
   private Measured underLocalMode(Path workdir) throws Exception {
     TrainingRun run = run();
     try (EmbeddedS3Server s3 = EmbeddedS3Server.start(workdir.resolve("s3"))) {
-      LocalRuns.Handle handle =
-          LocalRuns.start(run, workdir, s3, new PrintWriter(new StringWriter(), true));
-      ProcessHandle trainer = awaitTrainer(Duration.ofMinutes(1));
+      s3.ensureBucket(run.getSpec().checkpoints.storage.bucket); // as ratchet local run does
+      StringWriter out = new StringWriter();
+      LocalRuns.Handle handle = LocalRuns.start(run, workdir, s3, new PrintWriter(out, true));
+      ProcessHandle trainer = awaitTrainer(handle, out, Duration.ofMinutes(1));
       Instant started = trainer.info().startInstant().orElseThrow();
       trainer.onExit().get(10, TimeUnit.MINUTES);
       Instant ended = Instant.now();
@@ -88,7 +89,7 @@ class SupervisionOverheadBenchmark {
       assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
       assertThat(status.restarts == null ? 0 : status.restarts).isZero();
       return new Measured(
-          status.envSteps,
+          envStepsOfLastCheckpoint(workdir.resolve("s3")),
           Duration.between(started, ended).toMillis() / 1000.0,
           workdir.resolve(run.getMetadata().getName()).resolve("attempt-0001/trainer-config.json"),
           s3.port());
@@ -98,7 +99,7 @@ class SupervisionOverheadBenchmark {
   /** The same config, as the trainer jar alone, against a fresh S3 server on the same port. */
   private Measured bareTrainer(Path workdir, Path config, int s3Port) throws Exception {
     try (EmbeddedS3Server s3 = EmbeddedS3Server.start(workdir.resolve("s3"), s3Port)) {
-      s3.ensureBucket("ratchet-checkpoints");
+      s3.ensureBucket(run().getSpec().checkpoints.storage.bucket);
       Files.createDirectories(workdir);
       ProcessBuilder builder =
           new ProcessBuilder(
@@ -153,9 +154,14 @@ class SupervisionOverheadBenchmark {
     return run;
   }
 
-  private static ProcessHandle awaitTrainer(Duration timeout) throws Exception {
+  private static ProcessHandle awaitTrainer(
+      LocalRuns.Handle handle, StringWriter out, Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
+      if (handle.result().isDone()) {
+        handle.result().get(); // throws what ended the loop
+        throw new AssertionError("the run ended before its trainer was seen:\n" + out);
+      }
       Optional<ProcessHandle> trainer =
           ProcessHandle.current()
               .descendants()
@@ -166,7 +172,7 @@ class SupervisionOverheadBenchmark {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("no trainer process within " + timeout);
+    throw new AssertionError("no trainer process within " + timeout + ":\n" + out);
   }
 
   private static double median(List<Double> values) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
+import dev.ratchet.s3.EmbeddedS3Server;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;

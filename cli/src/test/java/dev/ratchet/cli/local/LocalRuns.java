@@ -2,6 +2,7 @@ package dev.ratchet.cli.local;
 
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

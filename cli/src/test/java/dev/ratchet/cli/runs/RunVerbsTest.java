@@ -14,7 +14,7 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
-import dev.ratchet.cli.local.EmbeddedS3Server;
+import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

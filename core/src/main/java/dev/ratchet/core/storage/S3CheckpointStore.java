@@ -18,10 +18,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The checkpoints and records of one run in an S3 bucket (MinIO, S3Proxy, AWS), spoken through
@@ -35,6 +37,7 @@ public final class S3CheckpointStore implements CheckpointStore {
   private final String prefix;
   private final String namespace;
   private final String run;
+  private final Map<String, CachedManifest> manifests = new ConcurrentHashMap<>();
   private final ObjectMapper json =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -52,15 +55,20 @@ public final class S3CheckpointStore implements CheckpointStore {
   @Override
   public Listing list() {
     Map<String, Map<String, Long>> folders = new TreeMap<>();
+    Map<String, String> manifestTags = new HashMap<>();
     for (Item item : items(root)) {
       String relative = item.objectName().substring(root.length());
       int slash = relative.indexOf('/');
       if (slash > 0) {
-        folders
-            .computeIfAbsent(relative.substring(0, slash), id -> new TreeMap<>())
-            .put(relative.substring(slash + 1), item.size());
+        String id = relative.substring(0, slash);
+        String file = relative.substring(slash + 1);
+        folders.computeIfAbsent(id, k -> new TreeMap<>()).put(file, item.size());
+        if (file.equals(CheckpointManifest.FILE_NAME)) {
+          manifestTags.put(id, item.etag() + "/" + item.size());
+        }
       }
     }
+    manifests.keySet().retainAll(manifestTags.keySet());
     List<CheckpointManifest> committed = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
     List<String> uncommitted = new ArrayList<>();
@@ -75,7 +83,7 @@ public final class S3CheckpointStore implements CheckpointStore {
             uncommitted.add(id);
             return;
           } else {
-            manifest = readManifest(id);
+            manifest = cachedManifest(id, manifestTags.get(id));
             problem = checkFiles(id, manifest, files);
           }
           if (problem == null) {
@@ -156,6 +164,24 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
     return null;
   }
+
+  /**
+   * A manifest as last read while its object is unchanged (same ETag and size): a committed
+   * manifest never changes, so a listing every poll reads only the new ones.
+   */
+  private CheckpointManifest cachedManifest(String id, String tag) {
+    CachedManifest cached = manifests.get(id);
+    if (cached != null && cached.tag().equals(tag)) {
+      return cached.manifest();
+    }
+    CheckpointManifest manifest = readManifest(id);
+    if (manifest != null) {
+      manifests.put(id, new CachedManifest(tag, manifest));
+    }
+    return manifest;
+  }
+
+  private record CachedManifest(String tag, CheckpointManifest manifest) {}
 
   private CheckpointManifest readManifest(String id) {
     String key = folder(id) + CheckpointManifest.FILE_NAME;

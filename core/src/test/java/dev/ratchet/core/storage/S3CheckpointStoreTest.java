@@ -8,6 +8,7 @@ import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.StorageLayout;
+import dev.ratchet.s3.EmbeddedS3Server;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.Test;
 class S3CheckpointStoreTest {
 
   static final String BUCKET = "ratchet-checkpoints";
-  static EmbeddedS3 s3;
+  static EmbeddedS3Server s3;
 
   @BeforeAll
   static void startS3() throws Exception {
-    s3 = EmbeddedS3.start(BUCKET);
+    s3 = EmbeddedS3Server.inMemory(BUCKET);
   }
 
   @AfterAll
@@ -119,6 +120,36 @@ class S3CheckpointStoreTest {
     assertThat(listing.committed().get(1).metrics()).containsEntry("scoreMean", 20.0);
     assertThat(listing.uncommitted()).containsExactly("ep-000000300-a0001");
     assertThat(listing.rejected()).isEmpty();
+  }
+
+  @Test
+  void aManifestRewrittenBetweenTwoListingsIsReadAgainNotServedFromMemory() throws Exception {
+    CheckpointManifest first = writeCheckpoint(s3.client(), "rewritten", 100, true);
+    S3CheckpointStore store = store("rewritten");
+    assertThat(store.list().committed().get(0).metrics()).containsEntry("scoreMean", 10.0);
+
+    CheckpointManifest changed =
+        new CheckpointManifest(
+            first.formatVersion(),
+            first.id(),
+            first.namespace(),
+            first.run(),
+            first.attempt(),
+            first.phase(),
+            first.phaseIndex(),
+            first.episode(),
+            first.envSteps(),
+            first.kind(),
+            first.createdAt(),
+            Map.of("scoreMean", 77.0),
+            first.nonFinite(),
+            first.files(),
+            first.startedFrom(),
+            first.ranking());
+    String folder = StorageLayout.checkpointFolder("ratchet", "research", "rewritten", first.id());
+    put(s3.client(), folder + "manifest.json", new ObjectMapper().writeValueAsBytes(changed));
+
+    assertThat(store.list().committed().get(0).metrics()).containsEntry("scoreMean", 77.0);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.EntropyGoal;
 import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.s3.EmbeddedS3Server;
 import dev.ratchet.trainer.env.VecCartPole;
 import dev.ratchet.trainer.policy.AlphaEntropyController;
 import dev.ratchet.trainer.rl.PpoAgent;
@@ -30,16 +31,16 @@ import org.junit.jupiter.api.Test;
 class CheckpointFoldersTest {
 
   private static final String BUCKET = "ratchet";
-  private static EmbeddedS3 s3;
+  private static EmbeddedS3Server s3;
   private static ObjectStore minio;
   private final ObjectMapper json = new ObjectMapper();
 
   @BeforeAll
   static void startS3() throws Exception {
-    s3 = new EmbeddedS3(BUCKET);
+    s3 = EmbeddedS3Server.inMemory(BUCKET);
     minio =
         new MinioObjectStore(
-            s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+            s3.endpoint(), "us-east-1", EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY);
   }
 
   @AfterAll

@@ -1,4 +1,4 @@
-package dev.ratchet.cli.local;
+package dev.ratchet.s3;
 
 import io.minio.MinioClient;
 import java.net.URI;
@@ -12,12 +12,14 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /**
- * The local mode's S3: an S3Proxy server on loopback with a filesystem backend under the workdir,
- * reached through the MinIO client exactly as a MinIO server would be.
+ * A real S3 server on loopback: S3Proxy over a jclouds blob store, reached through the MinIO client
+ * exactly as a MinIO server would be. Local mode stores a run's checkpoints in one (filesystem
+ * backend under the workdir); tests use one in memory. The operator's tests run S3Proxy's own jar
+ * as a child process instead, because S3Proxy's Guice and Jetty clash with Quarkus in one JVM.
  */
 public final class EmbeddedS3Server implements AutoCloseable {
 
-  /** Credentials of the local server; they never leave this machine. */
+  /** Credentials of every embedded server; they never leave this machine. */
   public static final String ACCESS_KEY = "ratchet-local";
 
   public static final String SECRET_KEY = "ratchet-local-secret";
@@ -46,11 +48,29 @@ public final class EmbeddedS3Server implements AutoCloseable {
     Files.createDirectories(dataDir);
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
-    BlobStoreContext context =
+    return start(
         ContextBuilder.newBuilder("filesystem")
             .credentials("identity", "credential")
             .overrides(properties)
-            .build(BlobStoreContext.class);
+            .build(BlobStoreContext.class),
+        port);
+  }
+
+  /** Starts on a free loopback port, keeping objects in memory, with these buckets created. */
+  public static EmbeddedS3Server inMemory(String... buckets) throws Exception {
+    EmbeddedS3Server server =
+        start(
+            ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
+                .build(BlobStoreContext.class),
+            0);
+    for (String bucket : buckets) {
+      server.ensureBucket(bucket);
+    }
+    return server;
+  }
+
+  private static EmbeddedS3Server start(BlobStoreContext context, int port) throws Exception {
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
