@@ -27,45 +27,46 @@ import org.junit.jupiter.api.io.TempDir;
  * Benchmark, not a test: what supervision costs the trainer. The same CartPole run (seeded, so both
  * do exactly the same environment steps) as a bare trainer process and under local mode's
  * supervision loop, alternately, {@code -Dbenchmark.rounds} times (3); prints each trainer
- * process's environment steps per second (steps over its lifetime, JVM start included in both) and
- * the medians' difference. Run with {@code ./mvnw -B -pl cli -am verify -Pbench
+ * process's environment steps per second (steps over its lifetime, JVM start included in both),
+ * each round's difference and the median of those paired differences (the machine's speed drifts
+ * between rounds by more than supervision costs; each pair runs back to back). {@code
+ * -Dbenchmark.episodes} (10,000, about 40 s of training) sets the run's length: short runs measure
+ * mostly the two JVMs' start-up. Run with {@code ./mvnw -B -pl cli -am verify -Pbench
  * -Dtest=SupervisionOverheadBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("benchmark")
 class SupervisionOverheadBenchmark {
 
   private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
-  private static final long EPISODES = Long.getLong("benchmark.episodes", 2_000);
+  private static final long EPISODES = Long.getLong("benchmark.episodes", 10_000);
 
   @TempDir Path tmp;
 
   @Test
   void envStepsPerSecondOfABareTrainerAndOfOneUnderLocalMode() throws Exception {
-    List<Double> supervised = new ArrayList<>();
-    List<Double> bare = new ArrayList<>();
+    List<Double> differences = new ArrayList<>();
     for (int round = 1; round <= ROUNDS; round++) {
       Path dir = tmp.resolve("round-" + round);
       Measured local = underLocalMode(dir.resolve("local"));
       Measured alone = bareTrainer(dir.resolve("bare"), local.config(), local.s3Port());
       assertThat(alone.envSteps()).as("the same work").isEqualTo(local.envSteps());
-      supervised.add(local.stepsPerSecond());
-      bare.add(alone.stepsPerSecond());
+      double difference =
+          (local.stepsPerSecond() - alone.stepsPerSecond()) / alone.stepsPerSecond();
+      differences.add(difference);
       System.out.printf(
           "BENCHMARK supervision-overhead round %d: %d env steps; bare %.0f steps/s (%.1f s),"
-              + " under local mode %.0f steps/s (%.1f s)%n",
+              + " under local mode %.0f steps/s (%.1f s): %+.1f %%%n",
           round,
           local.envSteps(),
           alone.stepsPerSecond(),
           alone.seconds(),
           local.stepsPerSecond(),
-          local.seconds());
+          local.seconds(),
+          difference * 100);
     }
-    double b = median(bare);
-    double s = median(supervised);
     System.out.printf(
-        "BENCHMARK supervision-overhead: median bare %.0f steps/s, under local mode %.0f steps/s:"
-            + " %+.1f %%%n",
-        b, s, (s - b) / b * 100);
+        "BENCHMARK supervision-overhead: median of %d paired differences %+.1f %%%n",
+        differences.size(), median(differences) * 100);
   }
 
   /** A trainer process's work and lifetime. */
