@@ -50,25 +50,28 @@ class LocalRunTest {
     return cli.execute(args);
   }
 
-  @Test
-  void theMinimalRunTrainsWithEveryDefault(@TempDir Path workdir) throws Exception {
+  /** Runs {@code examples/NAME.yaml} in local mode; expects exit 0 and returns its status. */
+  private TrainingRunStatus runExample(String name, Path workdir) throws Exception {
     int exit =
         run(
             "local",
             "run",
-            "../examples/cartpole-minimal.yaml",
+            "../examples/" + name + ".yaml",
             "--workdir",
             workdir.toString(),
             "--port",
             Integer.toString(freePort()),
             "--trainer-jar",
             trainerJar().toString());
-
     assertThat(exit).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
-    TrainingRunStatus status =
-        new ObjectMapper(new YAMLFactory())
-            .readValue(
-                workdir.resolve("cartpole-minimal/status.yaml").toFile(), TrainingRunStatus.class);
+    return new ObjectMapper(new YAMLFactory())
+        .readValue(workdir.resolve(name + "/status.yaml").toFile(), TrainingRunStatus.class);
+  }
+
+  @Test
+  void theMinimalRunTrainsWithEveryDefault(@TempDir Path workdir) throws Exception {
+    TrainingRunStatus status = runExample("cartpole-minimal", workdir);
+
     assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
     assertThat(status.episode).isGreaterThanOrEqualTo(300);
     // the default bucket and prefix, in the embedded S3 server
@@ -84,24 +87,8 @@ class LocalRunTest {
 
   @Test
   void quickstartSolvesCartPoleWithCommittedCheckpoints(@TempDir Path workdir) throws Exception {
-    int exit =
-        run(
-            "local",
-            "run",
-            "../examples/cartpole-quickstart.yaml",
-            "--workdir",
-            workdir.toString(),
-            "--port",
-            Integer.toString(freePort()),
-            "--trainer-jar",
-            trainerJar().toString());
+    TrainingRunStatus status = runExample("cartpole-quickstart", workdir);
 
-    assertThat(exit).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
-    TrainingRunStatus status =
-        new ObjectMapper(new YAMLFactory())
-            .readValue(
-                workdir.resolve("cartpole-quickstart/status.yaml").toFile(),
-                TrainingRunStatus.class);
     assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
     assertThat(status.bestCheckpoint.scoreMean).as("solved CartPole").isGreaterThanOrEqualTo(475.0);
     Path checkpoints =
