@@ -95,9 +95,11 @@ public final class TrainerApp {
     preemptGraceSeconds = config.preemptGraceSeconds();
     String device;
     try {
-      device = selectDevice(config.device());
+      device = selectDevice(config.device(), loadEngine());
     } catch (IllegalArgumentException e) {
       return fail(TrainerExitCodes.BAD_CONFIG, "bad config: " + e.getMessage());
+    } catch (EngineUnavailableException e) {
+      return fail(TrainerExitCodes.BAD_CONFIG, e.getMessage());
     }
     ObjectStore objects =
         new RetryingObjectStore(
@@ -240,8 +242,63 @@ public final class TrainerApp {
     return ConfigCheck.validate(c);
   }
 
-  private static String selectDevice(Device wanted) {
-    int gpus = Engine.getInstance().getGpuCount();
+  /**
+   * Loads the engine (which unpacks libtorch into {@code DJL_CACHE_DIR} the first time): a failure
+   * is the image's or the node's, named in one line, since an unchanged restart cannot load it
+   * either.
+   */
+  static Engine loadEngine() {
+    try {
+      return Engine.getInstance();
+    } catch (RuntimeException | LinkageError e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String cache = System.getenv("DJL_CACHE_DIR");
+      throw new EngineUnavailableException(
+          "the PyTorch engine cannot load: "
+              + e.getMessage()
+              + (cause == e ? "" : " (" + cause + ")")
+              + "; its native library is unpacked into DJL_CACHE_DIR="
+              + (cache == null ? "~/.djl.ai (unset)" : cache)
+              + ", which must hold it already (an image prepared with --prepare-engine) or be"
+              + " writable");
+    }
+  }
+
+  /** The engine could not be loaded; the message says why and where it looked. */
+  static final class EngineUnavailableException extends RuntimeException {
+    EngineUnavailableException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Loads the engine once and reports it, so that an image build can unpack the native library into
+   * a read-only, world-readable {@code DJL_CACHE_DIR} that any uid can load at run time.
+   */
+  public static int prepareEngine(PrintStream out, PrintStream err) {
+    try {
+      Engine engine = loadEngine();
+      out.println(
+          "engine ready: "
+              + engine.getEngineName()
+              + " "
+              + engine.getVersion()
+              + ", "
+              + engine.getGpuCount()
+              + " GPU(s) visible, native library under "
+              + ai.djl.util.Utils.getEngineCacheDir());
+      return TrainerExitCodes.OK;
+    } catch (EngineUnavailableException e) {
+      err.println("ratchet-trainer: " + e.getMessage().replace('\n', ' '));
+      return TrainerExitCodes.BAD_CONFIG;
+    }
+  }
+
+  private static String selectDevice(Device wanted, Engine engine) {
+    int gpus = engine.getGpuCount();
     Device d = wanted == null ? Device.AUTO : wanted;
     return switch (d) {
       case CPU -> "cpu";

@@ -10,11 +10,13 @@ public final class TrainerMain {
 
   static final String USAGE =
       """
-      Usage: ratchet-trainer [--help | --check-config FILE]
+      Usage: ratchet-trainer [--help | --check-config FILE | --prepare-engine]
 
       Runs one attempt of a Ratchet TrainingRun: PPO on DJL's PyTorch engine.
       --check-config FILE checks a TrainerConfig as an attempt would, without training
       (exit 0, or 2 with the reason).
+      --prepare-engine loads the engine once, unpacking its native library into DJL_CACHE_DIR
+      (an image build runs it, so that a read-only root needs no writable cache), and exits.
 
       Environment:
         RATCHET_TRAINER_CONFIG   path of the attempt's TrainerConfig JSON (required)
@@ -45,6 +47,10 @@ public final class TrainerMain {
   static int run(String[] args, PrintStream out, PrintStream err, boolean installSignalHook) {
     if (args.length == 2 && args[0].equals("--check-config")) {
       return TrainerApp.checkConfig(args[1], out, err);
+    }
+    if (args.length == 1 && args[0].equals("--prepare-engine")) {
+      engineDefaults();
+      return TrainerApp.prepareEngine(out, err);
     }
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h")) {

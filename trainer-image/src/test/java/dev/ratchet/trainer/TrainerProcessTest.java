@@ -9,6 +9,7 @@ import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.s3.EmbeddedS3Server;
@@ -40,28 +41,7 @@ class TrainerProcessTest {
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
       }
-      TrainerConfig c =
-          new TrainerConfig(
-              "ns",
-              "proc",
-              3,
-              "warmup",
-              0,
-              0,
-              1_000_000,
-              null,
-              Settings.cartPole(4, 5),
-              Settings.mlp64(),
-              Settings.cleanRlPpo(),
-              null,
-              null,
-              null,
-              new TrainerConfig.CheckpointPolicy(1000, RunMetric.SCORE_MEAN, 100),
-              new TrainerConfig.StorageLocation(s3.endpoint(), "ratchet", "", "us-east-1"),
-              Device.CPU,
-              20,
-              port,
-              60);
+      TrainerConfig c = config(s3.endpoint(), port);
       Path config = tmp.resolve("config.json");
       json.writeValue(config.toFile(), c);
       Path log = tmp.resolve("trainer.log");
@@ -125,5 +105,80 @@ class TrainerProcessTest {
       assertThat(m.kind()).isEqualTo(CheckpointKind.PREEMPT);
       assertThat(m.attempt()).isEqualTo(3);
     }
+  }
+
+  @Test
+  void anEngineThatCannotUnpackItsLibraryEndsTheTrainerWithOneLineAndExitTwo() throws Exception {
+    Path notADirectory = Files.writeString(tmp.resolve("a-file"), "");
+    Path termination = tmp.resolve("termination-log");
+    Path config = tmp.resolve("config.json");
+    new ObjectMapper().writeValue(config.toFile(), config("http://127.0.0.1:1", 0));
+    ProcessBuilder pb = trainerProcess();
+    pb.environment().put(TrainerEnv.CONFIG, config.toString());
+    pb.environment().put("DJL_CACHE_DIR", notADirectory.resolve("cache").toString());
+    pb.environment().put(TrainerEnv.TERMINATION_LOG, termination.toString());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(TrainerExitCodes.BAD_CONFIG);
+    assertThat(output)
+        .contains("ratchet-trainer: the PyTorch engine cannot load")
+        .contains("DJL_CACHE_DIR=" + notADirectory.resolve("cache"))
+        .doesNotContain("\tat ai.djl"); // one line, no stack trace
+    assertThat(Files.readString(termination)).startsWith("the PyTorch engine cannot load");
+  }
+
+  @Test
+  void preparingTheEngineUnpacksItsLibraryIntoTheCacheDirectory() throws Exception {
+    Path cache = tmp.resolve("djl-cache");
+    ProcessBuilder pb = trainerProcess("--prepare-engine");
+    pb.environment().put("DJL_CACHE_DIR", cache.toString());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("engine ready: PyTorch");
+    try (var files = Files.walk(cache)) {
+      assertThat(files.map(f -> f.getFileName().toString())).contains("libtorch.so");
+    }
+  }
+
+  /** A CartPole attempt of a million episodes: it runs until stopped. */
+  private static TrainerConfig config(String endpoint, int port) {
+    return new TrainerConfig(
+        "ns",
+        "proc",
+        3,
+        "warmup",
+        0,
+        0,
+        1_000_000,
+        null,
+        Settings.cartPole(4, 5),
+        Settings.mlp64(),
+        Settings.cleanRlPpo(),
+        null,
+        null,
+        null,
+        new TrainerConfig.CheckpointPolicy(1000, RunMetric.SCORE_MEAN, 100),
+        new TrainerConfig.StorageLocation(endpoint, "ratchet", "", "us-east-1"),
+        Device.CPU,
+        20,
+        port,
+        60);
+  }
+
+  private static ProcessBuilder trainerProcess(String... args) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainerMain.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true);
   }
 }
