@@ -35,10 +35,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged operator driving the real trainer: the operator reconciles on the mock API server, a
- * {@link ProcessKubelet} runs each pod it creates as the trainer jar with the pod's environment and
- * ConfigMap, and checkpoints go to an S3 server through the operator's default storage. (The
- * container image itself is not run here: the kubelet stand-in runs its jar.)
+ * The packaged operator driving the real trainer in its image: the operator reconciles on the mock
+ * API server, a {@link ContainerKubelet} runs each pod it creates as a podman container of the
+ * trainer image under the pod's exact settings (user, read-only root, dropped capabilities, env
+ * from the Secret, the ConfigMap volume, its own network namespace and address), and checkpoints go
+ * to an S3 server through the operator's default storage. (The operator itself runs here as its
+ * packaged jar on this machine.)
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,12 +64,16 @@ class OperatorWithRealTrainerTest {
 
   private EmbeddedS3Server s3;
   private ChildProcess operator;
-  private ProcessKubelet kubelet;
+  private PodNetwork network;
+  private ContainerKubelet kubelet;
   private int trainerPort;
 
   @BeforeAll
   void startOperatorWithDefaultStorage() throws Exception {
-    s3 = EmbeddedS3Server.start(work.resolve("s3"), Artifacts.freePort());
+    Podman.buildImages();
+    network = PodNetwork.create();
+    // on the pod network's gateway: the operator here and the trainers in their pods reach it
+    s3 = EmbeddedS3Server.start(work.resolve("s3"), network.gateway(), Artifacts.freePort());
     try (InputStream crd =
         new FileInputStream(
             Artifacts.ROOT.resolve("crds/trainingruns.ratchet.dev-v1.yml").toFile())) {
@@ -99,18 +105,18 @@ class OperatorWithRealTrainerTest {
             port,
             List.of(
                 "ratchet.storage.endpoint=" + s3.endpoint(),
+                "ratchet.trainer-image=" + Podman.TRAINER_IMAGE,
                 "ratchet.trainer-port=" + trainerPort,
                 "ratchet.poll-interval=1s",
                 "ratchet.preempt-grace-period=20s"),
             work.resolve("operator.log"));
     PackagedOperator.awaitReady(operator, port);
-    // Only the runs named trains-… get their trainers run: one listens on the trainer port at a
-    // time, and the config checks need no trainer.
+    // Only the runs named trains-… get their trainers run: the config checks need no trainer.
     kubelet =
-        new ProcessKubelet(
+        new ContainerKubelet(
             client,
             NAMESPACE,
-            Artifacts.trainerJar(),
+            network,
             work.resolve("pods"),
             pod -> pod.getMetadata().getName().startsWith("trains-"));
   }
@@ -125,6 +131,9 @@ class OperatorWithRealTrainerTest {
     }
     if (s3 != null) {
       s3.close();
+    }
+    if (network != null) {
+      network.close();
     }
   }
 
@@ -249,7 +258,7 @@ class OperatorWithRealTrainerTest {
         .toList();
   }
 
-  private String diagnostics(String name) throws IOException {
+  private String diagnostics(String name) throws Exception {
     StringBuilder text = new StringBuilder(YAML.writeValueAsString(status(name)));
     for (int attempt = 1; attempt <= 3; attempt++) {
       Path log = kubelet.log(TrainerNames.pod(name, attempt));

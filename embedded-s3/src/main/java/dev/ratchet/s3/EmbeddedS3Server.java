@@ -24,14 +24,18 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
   public static final String SECRET_KEY = "ratchet-local-secret";
 
+  private static final String LOOPBACK = "127.0.0.1";
+
   private final S3Proxy proxy;
   private final BlobStoreContext context;
+  private final String host;
   private final int port;
   private boolean closed;
 
-  private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context) {
+  private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context, String host) {
     this.proxy = proxy;
     this.context = context;
+    this.host = host;
     this.port = proxy.getPort();
   }
 
@@ -45,6 +49,14 @@ public final class EmbeddedS3Server implements AutoCloseable {
    * started again on the same port and folder serves everything the first one stored.
    */
   public static EmbeddedS3Server start(Path dataDir, int port) throws Exception {
+    return start(dataDir, LOOPBACK, port);
+  }
+
+  /**
+   * Starts on {@code host}:{@code port} (0 for a free port): another address of this machine than
+   * loopback serves containers in their own network namespaces, which cannot reach its loopback.
+   */
+  public static EmbeddedS3Server start(Path dataDir, String host, int port) throws Exception {
     Files.createDirectories(dataDir);
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
@@ -53,6 +65,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             .credentials("identity", "credential")
             .overrides(properties)
             .build(BlobStoreContext.class),
+        host,
         port);
   }
 
@@ -63,6 +76,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             ContextBuilder.newBuilder("transient")
                 .credentials("identity", "credential")
                 .build(BlobStoreContext.class),
+            LOOPBACK,
             0);
     for (String bucket : buckets) {
       server.ensureBucket(bucket);
@@ -70,22 +84,23 @@ public final class EmbeddedS3Server implements AutoCloseable {
     return server;
   }
 
-  private static EmbeddedS3Server start(BlobStoreContext context, int port) throws Exception {
+  private static EmbeddedS3Server start(BlobStoreContext context, String host, int port)
+      throws Exception {
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:" + port))
+            .endpoint(URI.create("http://" + host + ":" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
     proxy.start();
     while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
       Thread.sleep(10);
     }
-    return new EmbeddedS3Server(proxy, context);
+    return new EmbeddedS3Server(proxy, context, host);
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + host + ":" + port;
   }
 
   public int port() {

@@ -1,0 +1,581 @@
+package dev.ratchet.e2e;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A kubelet for the mock API server that runs each pod bound to it as a real container with podman,
+ * translated from the pod spec as a kubelet and its runtime would: the image, command and args; env
+ * with values, {@code secretKeyRef}, {@code configMapKeyRef} and {@code fieldRef} (passed in a
+ * file, never on a command line); ConfigMap and Secret volumes (read-only) and emptyDirs; the
+ * termination message file; the security context (user and group, fsGroup as a supplementary group,
+ * non-root check against the image's user, read-only root, dropped capabilities, no new
+ * privileges); CPU and memory limits; the pod's own network namespace and address ({@link
+ * PodNetwork}); HTTP readiness probes. It writes pod status back (Running with the pod's IP, Ready,
+ * terminated with exit code, reason and termination message or the log's tail) and stops a deleted
+ * pod's container with SIGTERM, then SIGKILL after the pod's grace period.
+ *
+ * <p>Not emulated: restart policies other than Never (the operator's pods use Never), liveness and
+ * exec probes, init containers, more than one container, image pulls (images must be local), {@code
+ * $(VAR)} expansion, projected and other volume kinds, requests (only limits), GPUs.
+ */
+final class ContainerKubelet implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final PodNetwork network;
+  private final Path work;
+  private final Predicate<Pod> runs;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, Future<?>> stopping = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService stops = Executors.newCachedThreadPool();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  /** A pod this kubelet started: its container, folder, address and what it last reported. */
+  private record Running(
+      String container, Path dir, PodNetwork.Attachment address, long grace, boolean ready) {}
+
+  /**
+   * Runs the pods of {@code namespace} that {@code runs} accepts; the others stay Pending, as pods
+   * no node takes.
+   */
+  ContainerKubelet(
+      KubernetesClient client,
+      String namespace,
+      PodNetwork network,
+      Path work,
+      Predicate<Pod> runs) {
+    this.client = client;
+    this.namespace = namespace;
+    this.network = network;
+    this.work = work;
+    this.runs = runs;
+    loop.scheduleWithFixedDelay(this::tick, 100, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The container log of a pod (its output as {@code podman logs} prints it), for diagnostics; a
+   * deleted pod's once its container has stopped.
+   */
+  Path log(String pod) throws Exception {
+    Future<?> stop = stopping.get(pod);
+    if (stop != null) {
+      stop.get(5, TimeUnit.MINUTES);
+    }
+    Running r = running.get(pod);
+    if (r != null) {
+      saveLog(r);
+    }
+    return work.resolve(pod).resolve("container.log");
+  }
+
+  private void tick() {
+    try {
+      List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+      for (Pod pod : pods) {
+        if (runs.test(pod)) {
+          step(pod);
+        }
+      }
+      for (String name : running.keySet()) {
+        if (pods.stream().noneMatch(p -> p.getMetadata().getName().equals(name))) {
+          Running gone = running.remove(name);
+          stopping.put(name, stops.submit(() -> stop(name, gone)));
+        }
+      }
+    } catch (RuntimeException | IOException | InterruptedException e) {
+      // the mock may be shutting down at the end of a test
+    }
+  }
+
+  private void step(Pod pod) throws IOException, InterruptedException {
+    String name = pod.getMetadata().getName();
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if (phase == null && !running.containsKey(name)) {
+      start(pod);
+      return;
+    }
+    Running r = running.get(name);
+    if (r == null || !"Running".equals(phase)) {
+      return;
+    }
+    String state =
+        Podman.ok(
+                List.of(
+                    "inspect",
+                    "--format",
+                    "{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}",
+                    r.container()))
+            .strip();
+    String[] parts = state.split(" ");
+    if (parts[0].equals("exited") || parts[0].equals("stopped")) {
+      terminated(pod, r, Integer.parseInt(parts[1]), Boolean.parseBoolean(parts[2]));
+    } else if (!r.ready() && ready(pod, r)) {
+      running.put(name, new Running(r.container(), r.dir(), r.address(), r.grace(), true));
+      PodStatus status = pod.getStatus();
+      status.getContainerStatuses().get(0).setReady(true);
+      status.setConditions(
+          List.of(
+              new PodConditionBuilder()
+                  .withType("Ready")
+                  .withStatus("True")
+                  .withLastTransitionTime(Instant.now().toString())
+                  .build()));
+      client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    }
+  }
+
+  private void start(Pod pod) throws IOException, InterruptedException {
+    String name = pod.getMetadata().getName();
+    Container container = pod.getSpec().getContainers().get(0);
+    Path dir = Files.createDirectories(work.resolve(name));
+    Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
+    String refused = runAsNonRootRefusal(pod, container);
+    if (refused != null) {
+      waiting(pod, container, "CreateContainerConfigError", refused);
+      return;
+    }
+    PodNetwork.Attachment address = network.attach(name);
+    String containerName = "ratchet-" + namespace + "-" + name;
+    List<String> args = new ArrayList<>(List.of("run", "-d", "--replace", "--name", containerName));
+    args.addAll(List.of("--network", "ns:" + address.path(), "--hostname", name));
+    args.addAll(List.of("--env-file", envFile(pod, container, dir, address).toString()));
+    args.addAll(securityArgs(pod, container));
+    args.addAll(limitArgs(container));
+    args.addAll(volumeArgs(pod, container, dir));
+    if (container.getCommand() != null && !container.getCommand().isEmpty()) {
+      args.addAll(List.of("--entrypoint", container.getCommand().get(0)));
+    }
+    args.add(container.getImage());
+    if (container.getCommand() != null && container.getCommand().size() > 1) {
+      args.addAll(container.getCommand().subList(1, container.getCommand().size()));
+    }
+    if (container.getArgs() != null) {
+      args.addAll(container.getArgs());
+    }
+    Podman.Result started = Podman.run(args);
+    if (started.code() != 0) {
+      network.detach(name);
+      waiting(pod, container, "CreateContainerError", started.output().strip());
+      return;
+    }
+    running.put(name, new Running(containerName, dir, address, grace == null ? 30 : grace, false));
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withPodIP(address.address())
+            .withHostIP(network.gateway())
+            .withStartTime(Instant.now().toString())
+            .addToConditions(
+                new PodConditionBuilder().withType("Ready").withStatus("False").build())
+            .addToContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(container.getName())
+                    .withImage(container.getImage())
+                    .withReady(false)
+                    .withStarted(true)
+                    .withRestartCount(0)
+                    .withNewState()
+                    .withNewRunning()
+                    .withStartedAt(Instant.now().toString())
+                    .endRunning()
+                    .endState()
+                    .build())
+            .build());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  /** A pod whose container cannot be created stays Pending with the reason, as on a node. */
+  private void waiting(Pod pod, Container container, String reason, String message) {
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Pending")
+            .addToContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(container.getName())
+                    .withImage(container.getImage())
+                    .withReady(false)
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason(reason)
+                    .withMessage(message)
+                    .endWaiting()
+                    .endState()
+                    .build())
+            .build());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  private void terminated(Pod pod, Running r, int code, boolean oomKilled) {
+    Container container = pod.getSpec().getContainers().get(0);
+    saveLog(r);
+    String reason = oomKilled ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+    ContainerStatus status =
+        new ContainerStatusBuilder()
+            .withName(container.getName())
+            .withImage(container.getImage())
+            .withReady(false)
+            .withRestartCount(0)
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(code)
+            .withReason(reason)
+            .withMessage(terminationMessage(container, r, code))
+            .withFinishedAt(Instant.now().toString())
+            .endTerminated()
+            .endState()
+            .build();
+    pod.getStatus().setPhase(code == 0 ? "Succeeded" : "Failed");
+    pod.getStatus().setContainerStatuses(List.of(status));
+    pod.getStatus()
+        .setConditions(
+            List.of(new PodConditionBuilder().withType("Ready").withStatus("False").build()));
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  /** The message file's content, or with FallbackToLogsOnError the log's tail on a failure. */
+  private String terminationMessage(Container container, Running r, int code) {
+    try {
+      Path file = r.dir().resolve("termination-log");
+      if (Files.exists(file) && !Files.readString(file).isBlank()) {
+        return Files.readString(file);
+      }
+      if (code != 0 && "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
+        return Podman.ok(List.of("logs", "--tail", "80", r.container()));
+      }
+    } catch (IOException | InterruptedException e) {
+      // no message, as a kubelet that cannot read it
+    }
+    return null;
+  }
+
+  private boolean ready(Pod pod, Running r) {
+    Container container = pod.getSpec().getContainers().get(0);
+    if (container.getReadinessProbe() == null) {
+      return true;
+    }
+    HTTPGetAction get = container.getReadinessProbe().getHttpGet();
+    if (get == null) {
+      return true; // exec and TCP probes are not emulated
+    }
+    int port =
+        get.getPort().getIntVal() != null
+            ? get.getPort().getIntVal()
+            : container.getPorts().stream()
+                .filter(p -> get.getPort().getStrVal().equals(p.getName()))
+                .findFirst()
+                .orElseThrow()
+                .getContainerPort();
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://" + r.address().address() + ":" + port + get.getPath()))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() >= 200 && response.statusCode() < 400;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private String runAsNonRootRefusal(Pod pod, Container container)
+      throws IOException, InterruptedException {
+    PodSecurityContext podContext = pod.getSpec().getSecurityContext();
+    SecurityContext context = container.getSecurityContext();
+    boolean nonRoot =
+        Boolean.TRUE.equals(context == null ? null : context.getRunAsNonRoot())
+            || Boolean.TRUE.equals(podContext == null ? null : podContext.getRunAsNonRoot());
+    Long user = userOf(podContext, context);
+    if (!nonRoot || (user != null && user != 0)) {
+      return user != null && user == 0 && nonRoot
+          ? "container's runAsUser breaks non-root policy"
+          : null;
+    }
+    String imageUser =
+        Podman.ok(List.of("image", "inspect", "--format", "{{.Config.User}}", container.getImage()))
+            .strip();
+    String uid =
+        imageUser.contains(":") ? imageUser.substring(0, imageUser.indexOf(':')) : imageUser;
+    if (uid.isEmpty() || uid.equals("0") || uid.equals("root")) {
+      return "container has runAsNonRoot and image will run as root";
+    }
+    if (!uid.chars().allMatch(Character::isDigit)) {
+      return "container has runAsNonRoot and image has non-numeric user (" + uid + ")";
+    }
+    return null;
+  }
+
+  private static Long userOf(PodSecurityContext pod, SecurityContext container) {
+    if (container != null && container.getRunAsUser() != null) {
+      return container.getRunAsUser();
+    }
+    return pod == null ? null : pod.getRunAsUser();
+  }
+
+  private static List<String> securityArgs(Pod pod, Container container) {
+    PodSecurityContext podContext = pod.getSpec().getSecurityContext();
+    SecurityContext context = container.getSecurityContext();
+    List<String> args = new ArrayList<>();
+    Long user = userOf(podContext, context);
+    Long group =
+        context != null && context.getRunAsGroup() != null
+            ? context.getRunAsGroup()
+            : podContext == null ? null : podContext.getRunAsGroup();
+    if (user != null) {
+      args.addAll(List.of("--user", user + (group == null ? "" : ":" + group)));
+    }
+    if (podContext != null && podContext.getFsGroup() != null) {
+      args.addAll(List.of("--group-add", podContext.getFsGroup().toString()));
+    }
+    if (context != null && Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
+      // a pod has no tmpfs of its own at /tmp, /run or /var/tmp: only its volumes are writable
+      args.addAll(List.of("--read-only", "--read-only-tmpfs=false"));
+    }
+    if (context != null && context.getCapabilities() != null) {
+      for (String drop : context.getCapabilities().getDrop()) {
+        args.addAll(List.of("--cap-drop", drop));
+      }
+      for (String add : context.getCapabilities().getAdd()) {
+        args.addAll(List.of("--cap-add", add));
+      }
+    }
+    if (context != null && Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
+      args.addAll(List.of("--security-opt", "no-new-privileges"));
+    }
+    return args;
+  }
+
+  private static List<String> limitArgs(Container container) {
+    List<String> args = new ArrayList<>();
+    if (container.getResources() == null || container.getResources().getLimits() == null) {
+      return args;
+    }
+    Quantity cpu = container.getResources().getLimits().get("cpu");
+    if (cpu != null) {
+      args.addAll(List.of("--cpus", Quantity.getAmountInBytes(cpu).toPlainString()));
+    }
+    Quantity memory = container.getResources().getLimits().get("memory");
+    if (memory != null) {
+      args.addAll(List.of("--memory", Quantity.getAmountInBytes(memory).toBigInteger() + "b"));
+    }
+    return args;
+  }
+
+  private List<String> volumeArgs(Pod pod, Container container, Path dir) throws IOException {
+    List<String> args = new ArrayList<>();
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Volume volume =
+          pod.getSpec().getVolumes().stream()
+              .filter(v -> v.getName().equals(mount.getName()))
+              .findFirst()
+              .orElseThrow(() -> new IOException("no volume " + mount.getName()));
+      Path local = Files.createDirectories(dir.resolve("volumes").resolve(mount.getName()));
+      boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly());
+      if (volume.getConfigMap() != null) {
+        ConfigMap map =
+            client
+                .configMaps()
+                .inNamespace(namespace)
+                .withName(volume.getConfigMap().getName())
+                .get();
+        if (map == null) {
+          throw new IOException("configmap " + volume.getConfigMap().getName() + " not found");
+        }
+        for (Map.Entry<String, String> file : map.getData().entrySet()) {
+          Files.writeString(local.resolve(file.getKey()), file.getValue());
+        }
+        readOnly = true; // the kubelet mounts ConfigMaps read-only
+      } else if (volume.getSecret() != null) {
+        Secret secret =
+            client
+                .secrets()
+                .inNamespace(namespace)
+                .withName(volume.getSecret().getSecretName())
+                .get();
+        if (secret == null) {
+          throw new IOException("secret " + volume.getSecret().getSecretName() + " not found");
+        }
+        for (String key : secretKeys(secret)) {
+          Files.writeString(local.resolve(key), secretValue(secret, key));
+        }
+        readOnly = true;
+      } else if (volume.getEmptyDir() == null) {
+        throw new IOException("volume " + mount.getName() + ": only configMap, secret, emptyDir");
+      }
+      // every file readable by the pod's user, emptyDirs writable (a kubelet makes them 0777)
+      Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rwxrwxrwx"));
+      try (var files = Files.list(local)) {
+        for (Path f : files.toList()) {
+          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+      args.addAll(List.of("-v", local + ":" + mount.getMountPath() + (readOnly ? ":ro" : ":rw")));
+    }
+    String messagePath = container.getTerminationMessagePath();
+    Path message = dir.resolve("termination-log");
+    Files.writeString(message, "");
+    Files.setPosixFilePermissions(message, PosixFilePermissions.fromString("rw-rw-rw-"));
+    args.addAll(
+        List.of(
+            "-v",
+            message + ":" + (messagePath == null ? "/dev/termination-log" : messagePath) + ":rw"));
+    return args;
+  }
+
+  /** The container's environment, in a file only root can read (never on a command line). */
+  private Path envFile(Pod pod, Container container, Path dir, PodNetwork.Attachment address)
+      throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (EnvVar var : container.getEnv()) {
+      String value = var.getValue();
+      if (var.getValueFrom() != null) {
+        var from = var.getValueFrom();
+        if (from.getSecretKeyRef() != null) {
+          Secret secret =
+              client
+                  .secrets()
+                  .inNamespace(namespace)
+                  .withName(from.getSecretKeyRef().getName())
+                  .get();
+          value = secret == null ? null : secretValue(secret, from.getSecretKeyRef().getKey());
+        } else if (from.getConfigMapKeyRef() != null) {
+          ConfigMap map =
+              client
+                  .configMaps()
+                  .inNamespace(namespace)
+                  .withName(from.getConfigMapKeyRef().getName())
+                  .get();
+          value = map == null ? null : map.getData().get(from.getConfigMapKeyRef().getKey());
+        } else if (from.getFieldRef() != null) {
+          value =
+              switch (from.getFieldRef().getFieldPath()) {
+                case "metadata.name" -> pod.getMetadata().getName();
+                case "metadata.namespace" -> namespace;
+                case "metadata.uid" -> pod.getMetadata().getUid();
+                case "status.podIP" -> address.address();
+                case "status.hostIP", "spec.nodeName" -> network.gateway();
+                default -> throw new IOException("fieldRef " + from.getFieldRef().getFieldPath());
+              };
+        }
+      }
+      if (value != null) {
+        if (value.contains("\n")) {
+          throw new IOException("env " + var.getName() + ": multi-line values are not emulated");
+        }
+        text.append(var.getName()).append('=').append(value).append('\n');
+      }
+    }
+    Path file = dir.resolve("env");
+    Files.writeString(file, text.toString());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  private static List<String> secretKeys(Secret secret) {
+    List<String> keys = new ArrayList<>();
+    if (secret.getData() != null) {
+      keys.addAll(secret.getData().keySet());
+    }
+    if (secret.getStringData() != null) {
+      keys.addAll(secret.getStringData().keySet());
+    }
+    return keys;
+  }
+
+  private static String secretValue(Secret secret, String key) {
+    if (secret.getData() != null && secret.getData().get(key) != null) {
+      return new String(
+          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+    return secret.getStringData() == null ? null : secret.getStringData().get(key);
+  }
+
+  private void saveLog(Running r) {
+    try {
+      Podman.Result logs = Podman.run(List.of("logs", r.container()));
+      if (logs.code() == 0) {
+        Files.writeString(r.dir().resolve("container.log"), logs.output());
+      }
+    } catch (IOException | InterruptedException e) {
+      // the container is gone: the last saved log stays
+    }
+  }
+
+  /** A deleted pod: SIGTERM, SIGKILL after its grace period, then the container is removed. */
+  private void stop(String name, Running r) {
+    try {
+      Podman.run(List.of("stop", "-t", Long.toString(r.grace()), r.container()));
+      saveLog(r);
+      Podman.run(List.of("rm", "-f", r.container()));
+    } catch (IOException | InterruptedException e) {
+      // the container is gone already
+    } finally {
+      network.detach(name);
+    }
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    running.forEach(
+        (name, r) -> {
+          saveLog(r);
+          try {
+            Podman.run(List.of("rm", "-f", "-t", "0", r.container()));
+          } catch (IOException | InterruptedException e) {
+            // gone
+          }
+          network.detach(name);
+        });
+    stops.shutdown();
+    try {
+      stops.awaitTermination(2, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
