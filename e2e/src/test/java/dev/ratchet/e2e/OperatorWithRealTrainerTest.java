@@ -13,7 +13,9 @@ import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,7 +182,26 @@ class OperatorWithRealTrainerTest {
   @Test
   void theQuickstartWithoutAStorageEndpointTrainsToItsGoalThroughTheOperator() throws Exception {
     String name = "trains-quickstart";
-    client.resource(example("cartpole-quickstart.yaml", name)).inNamespace(NAMESPACE).create();
+    TrainingRun run = example("cartpole-quickstart.yaml", name);
+    // what a cluster admin adds: the container runs with them (scheduling fields have no
+    // scheduler here)
+    run.getSpec().trainer.labels = Map.of("team", "rl");
+    run.getSpec().trainer.annotations = Map.of("example.org/owner", "research");
+    run.getSpec().trainer.priorityClassName = "research-low";
+    run.getSpec().trainer.imagePullSecrets = List.of(new LocalObjectReference("registry"));
+    client.resource(run).inNamespace(NAMESPACE).create();
+    Pod first =
+        await(
+            "the first trainer pod",
+            () -> client.pods().inNamespace(NAMESPACE).withName(TrainerNames.pod(name, 1)).get(),
+            p -> p != null,
+            Duration.ofSeconds(60));
+    assertThat(first.getMetadata().getLabels()).containsEntry("team", "rl");
+    assertThat(first.getMetadata().getAnnotations()).containsEntry("example.org/owner", "research");
+    assertThat(first.getSpec().getPriorityClassName()).isEqualTo("research-low");
+    assertThat(first.getSpec().getImagePullSecrets())
+        .extracting("name")
+        .containsExactly("registry");
 
     TrainingRunStatus done =
         await(

@@ -1,5 +1,6 @@
 package dev.ratchet.operator;
 
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.core.platform.Platform;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.TrainerSpec;
 import dev.ratchet.api.v1alpha1.TrainingRun;
@@ -66,9 +67,17 @@ public final class TrainerPodFactory {
     TrainerSpec trainer = run.getSpec().trainer;
     String image =
         trainer.image == null || trainer.image.isBlank() ? settings.trainerImage() : trainer.image;
+    ObjectMeta podMeta =
+        meta(run, TrainerNames.pod(run.getMetadata().getName(), config.attempt()), labels);
+    // the spec's labels first: Ratchet's own (validated as not overridden) always win
+    Map<String, String> podLabels = new LinkedHashMap<>(trainer.labels);
+    podLabels.putAll(labels);
+    podMeta.setLabels(podLabels);
+    if (!trainer.annotations.isEmpty()) {
+      podMeta.setAnnotations(new LinkedHashMap<>(trainer.annotations));
+    }
     return new PodBuilder()
-        .withMetadata(
-            meta(run, TrainerNames.pod(run.getMetadata().getName(), config.attempt()), labels))
+        .withMetadata(podMeta)
         .withNewSpec()
         .withRestartPolicy("Never") // the operator restarts from the latest checkpoint instead
         // the trainer never talks to the API server: no service account token in the pod
@@ -76,6 +85,10 @@ public final class TrainerPodFactory {
         .withTerminationGracePeriodSeconds(config.preemptGraceSeconds())
         .withNodeSelector(trainer.nodeSelector)
         .withTolerations(trainer.tolerations)
+        .withAffinity(trainer.affinity)
+        .withPriorityClassName(trainer.priorityClassName)
+        .withImagePullSecrets(trainer.imagePullSecrets)
+        .withServiceAccountName(trainer.serviceAccountName)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(TRAINER_UID)

@@ -1,6 +1,7 @@
 package dev.ratchet.operator;
 
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.core.platform.SupervisionLoop;

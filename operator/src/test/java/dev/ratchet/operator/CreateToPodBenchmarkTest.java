@@ -3,6 +3,7 @@ package dev.ratchet.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,6 @@
 package dev.ratchet.operator;
 
+import dev.ratchet.api.trainer.TrainerLabels;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.core.validation.TrainingRunReader;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -182,5 +187,48 @@ class TrainerPodFactoryTest {
     Container trainer = pod.getSpec().getContainers().get(0);
     assertThat(trainer.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
     assertThat(trainer.getImage()).isEqualTo(SETTINGS.trainerImage());
+  }
+
+  @Test
+  void theClusterAdminsSchedulingIdentityAndMetadataReachThePodWithRatchetsLabelsKept()
+      throws Exception {
+    TrainingRun run = dungeonRun();
+    var trainer = run.getSpec().trainer;
+    trainer.affinity =
+        new AffinityBuilder()
+            .withNewNodeAffinity()
+            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .addNewNodeSelectorTerm()
+            .addNewMatchExpression()
+            .withKey("gpu.example/model")
+            .withOperator("In")
+            .withValues("a100", "h100")
+            .endMatchExpression()
+            .endNodeSelectorTerm()
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endNodeAffinity()
+            .build();
+    trainer.priorityClassName = "research-low";
+    trainer.imagePullSecrets = List.of(new LocalObjectReference("registry-credentials"));
+    trainer.serviceAccountName = "trainer-bucket-reader";
+    trainer.labels = Map.of("team", "rl", "cost-centre", "42");
+    trainer.annotations = Map.of("sidecar.istio.io/inject", "false");
+
+    Pod pod = new TrainerPodFactory(SETTINGS).build(run, config(run, 1), "s").pod();
+
+    assertThat(pod.getSpec().getAffinity()).isEqualTo(trainer.affinity);
+    assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("research-low");
+    assertThat(pod.getSpec().getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("registry-credentials");
+    assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("trainer-bucket-reader");
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("team", "rl")
+        .containsEntry("cost-centre", "42")
+        .containsEntry(TrainerLabels.RUN, run.getMetadata().getName())
+        .containsEntry(TrainerLabels.MANAGED_BY, TrainerLabels.MANAGED_BY_VALUE);
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsExactly(Map.entry("sidecar.istio.io/inject", "false"));
   }
 }

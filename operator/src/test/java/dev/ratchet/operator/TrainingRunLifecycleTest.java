@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.RunState;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.TrainerConfig;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
@@ -36,6 +38,29 @@ public class TrainerSpec {
 
   @JsonPropertyDescription("Tolerations of the trainer pod, e.g. for GPU node taints.")
   public List<Toleration> tolerations = new ArrayList<>();
+
+  @JsonPropertyDescription("Node affinity and pod (anti-)affinity of the trainer pod.")
+  public Affinity affinity;
+
+  @JsonPropertyDescription(
+      "Priority class of the trainer pod, e.g. a lower one for long runs that may be preempted.")
+  public String priorityClassName;
+
+  @JsonPropertyDescription("Secrets holding the registry credentials to pull the trainer image.")
+  public List<LocalObjectReference> imagePullSecrets = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Service account of the trainer pod, e.g. one bound to a cloud identity for the bucket; its"
+          + " API token is still not mounted: the trainer never talks to the API server.")
+  public String serviceAccountName;
+
+  @JsonPropertyDescription(
+      "Extra labels of the trainer pod (cost centre, team); Ratchet's own ratchet.dev/ and"
+          + " app.kubernetes.io/managed-by labels cannot be overridden.")
+  public Map<String, String> labels = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Extra annotations of the trainer pod (e.g. for a service mesh).")
+  public Map<String, String> annotations = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Extra environment variables of the trainer container.")
   public List<EnvVar> env = new ArrayList<>();

@@ -1,12 +1,14 @@
 package dev.ratchet.core.validation;
 
 import dev.ratchet.api.environment.EnvironmentChecks;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.Routing;
 import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.api.v1alpha1.TrainerSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ public final class SpecValidator {
       checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, violations);
     }
     checkTrainerEnv(spec, violations);
+    checkTrainerPod(spec.trainer, violations);
     return violations;
   }
 
@@ -254,5 +257,46 @@ public final class SpecValidator {
                     + " attempt"));
       }
     }
+  }
+
+  /** The pod settings a cluster admin adds: names and labels as the API server would check them. */
+  private static void checkTrainerPod(TrainerSpec trainer, List<Violation> violations) {
+    if (trainer.priorityClassName != null) {
+      KubernetesNames.checkSubdomain(
+          trainer.priorityClassName, "spec.trainer.priorityClassName", violations);
+    }
+    if (trainer.serviceAccountName != null) {
+      KubernetesNames.checkSubdomain(
+          trainer.serviceAccountName, "spec.trainer.serviceAccountName", violations);
+    }
+    for (int i = 0; i < trainer.imagePullSecrets.size(); i++) {
+      String name = trainer.imagePullSecrets.get(i).getName();
+      String field = "spec.trainer.imagePullSecrets[" + i + "].name";
+      if (name == null || name.isBlank()) {
+        violations.add(new Violation(field, "is required: the name of a docker-registry Secret"));
+      } else {
+        KubernetesNames.checkSubdomain(name, field, violations);
+      }
+    }
+    trainer.labels.forEach(
+        (key, value) -> {
+          String field = "spec.trainer.labels." + key;
+          if (TrainerLabels.reserved(key)) {
+            violations.add(
+                new Violation(
+                    field,
+                    "is Ratchet's own label (the operator finds its pods by "
+                        + TrainerLabels.PREFIX
+                        + "* and "
+                        + TrainerLabels.MANAGED_BY
+                        + "): choose another key"));
+          } else {
+            KubernetesNames.checkQualifiedName(key, field, violations);
+            KubernetesNames.checkLabelValue(value, field, violations);
+          }
+        });
+    trainer.annotations.forEach(
+        (key, value) ->
+            KubernetesNames.checkQualifiedName(key, "spec.trainer.annotations." + key, violations));
   }
 }
