@@ -48,6 +48,9 @@ public final class RollbackCommand extends RunVerb {
               + name
               + " lists them");
     }
+    if ("best".equals(to) && (run.getStatus() == null || run.getStatus().bestCheckpoint == null)) {
+      refuseWithoutCheckpoints(runs, run);
+    }
     if (!"best".equals(to)) {
       // Refuse a checkpoint storage does not hold before anything is stopped; when storage is out
       // of reach from here the operator checks it and says so in the status.
@@ -80,6 +83,34 @@ public final class RollbackCommand extends RunVerb {
         "Asked %s (%s) to roll back to %s (nonce %s); follow it with: ratchet status %s%n",
         name, runs.where(), to, nonce, name);
     return 0;
+  }
+
+  /**
+   * A run with no best checkpoint yet (not started, or its best window not yet full) has nothing to
+   * roll back to unless storage already holds a committed checkpoint: asking would change the nonce
+   * for nothing.
+   */
+  private void refuseWithoutCheckpoints(RunSource runs, TrainingRun run) throws RunSourceException {
+    boolean committed;
+    try {
+      committed = !runs.files(run).checkpoints().committed().isEmpty();
+    } catch (RunSourceException | RuntimeException e) {
+      committed = false;
+    }
+    if (!committed) {
+      long episode =
+          run.getStatus() == null || run.getStatus().episode == null ? 0 : run.getStatus().episode;
+      throw new RunSourceException(
+          "run "
+              + name
+              + " has no checkpoint to roll back to yet ("
+              + (run.getStatus() == null || run.getStatus().state == null
+                  ? "not started"
+                  : run.getStatus().state.label() + " at episode " + episode)
+              + "); nothing was changed: ask again once ratchet checkpoints "
+              + name
+              + " lists one");
+    }
   }
 
   /** One more than the last nonce when it is a number, else a fresh one: any change asks once. */

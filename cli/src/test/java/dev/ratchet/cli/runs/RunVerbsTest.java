@@ -355,6 +355,28 @@ class RunVerbsTest {
   }
 
   @Test
+  void rollbackOfARunWithNothingToRollBackToIsRefusedAndChangesNothing() {
+    TrainingRun run = current();
+    String empty = "verbs-empty-" + System.nanoTime();
+    s3.ensureBucket(empty);
+    run.getSpec().checkpoints.storage.bucket = empty;
+    run = client.resources(TrainingRun.class).resource(run).update();
+    run.getStatus().state = RunState.PENDING;
+    run.getStatus().episode = 0L;
+    run.getStatus().bestCheckpoint = null;
+    run.getStatus().latestCheckpoint = null;
+    client.resources(TrainingRun.class).resource(run).updateStatus();
+
+    Result r = ratchet("rollback", RUN);
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("run " + RUN + " has no checkpoint to roll back to yet (Pending at episode 0)")
+        .contains("nothing was changed");
+    assertThat(current().getSpec().rollback).isNull();
+  }
+
+  @Test
   void reportReadsEveryAttemptsRecords() throws Exception {
     Path out = tmp.resolve("report");
     Result r = ratchet("report", RUN, "--out", out.toString());
