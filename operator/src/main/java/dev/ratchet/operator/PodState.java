@@ -77,13 +77,19 @@ public record PodState(Phase phase, Integer exitCode, String reason, String mess
     if (reason != null && !GENERIC_REASONS.contains(reason)) {
       parts.add(reason);
     }
-    String words = lastLine(message);
-    if (words != null) {
-      parts.add(words);
-    } else if (parts.isEmpty() && exitCode != null) {
-      String signal = TrainerExitCodes.describeSignal(exitCode);
-      if (signal != null) {
+    String signal = exitCode == null ? null : TrainerExitCodes.describeSignal(exitCode);
+    // a killed trainer wrote no termination message: what the kubelet copied is its log's tail
+    String said = trainerSaid(message, signal == null);
+    if (said != null) {
+      parts.add(said);
+    } else if (signal != null) {
+      if (parts.isEmpty()) { // OOMKilled says more than the signal
         parts.add(signal);
+      }
+    } else {
+      String words = lastLine(message);
+      if (words != null) {
+        parts.add(words);
       }
     }
     return parts.isEmpty() ? null : String.join(": ", parts);
@@ -91,6 +97,29 @@ public record PodState(Phase phase, Integer exitCode, String reason, String mess
 
   /** Container reasons that say nothing beyond the exit code. */
   private static final Set<String> GENERIC_REASONS = Set.of("Error", "Completed");
+
+  /**
+   * The trainer's own one-line reason, or null: its prefixed line in a log tail, or, when the text
+   * may be the termination-message file ({@code mayBeFile}), a single bare line.
+   */
+  private static String trainerSaid(String text, boolean mayBeFile) {
+    if (text == null) {
+      return null;
+    }
+    List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    if (mayBeFile && lines.size() == 1 && !lines.get(0).startsWith(TRAINER_PREFIX)) {
+      return cut(lines.get(0)); // the termination-message file holds the bare reason
+    }
+    return lines.stream()
+        .filter(l -> l.startsWith(TRAINER_PREFIX))
+        .reduce((a, b) -> b)
+        .map(l -> cut(l.substring(TRAINER_PREFIX.length()).strip()))
+        .orElse(null);
+  }
+
+  private static String cut(String line) {
+    return line.length() > 300 ? line.substring(0, 300) : line;
+  }
 
   private static String lastLine(String text) {
     if (text == null) {

@@ -68,6 +68,22 @@ class PodStateTest {
     assertThat(terminated(143, "Error", "").trainerReason()).isEqualTo("killed by SIGTERM");
   }
 
+  @Test
+  void aKilledTrainersLogTailIsNotTakenForItsReason() {
+    // FallbackToLogsOnError: the kubelet copies the log's tail of a trainer killed mid-episode
+    String tail =
+        "INFO: Number of intra-op threads is 1\n" + "episode 812 score 500.0 window 487.3\n";
+
+    assertThat(terminated(137, "Error", tail).trainerReason())
+        .isEqualTo("killed by SIGKILL (out of memory, or killed)");
+    assertThat(terminated(137, "Error", "episode 812 score 500.0").trainerReason())
+        .isEqualTo("killed by SIGKILL (out of memory, or killed)");
+    assertThat(
+            terminated(137, "Error", tail + "ratchet-trainer: storage failed: timeout\n")
+                .trainerReason())
+        .isEqualTo("storage failed: timeout");
+  }
+
   private static PodState terminated(int code, String reason, String message) {
     return PodState.of(
         pod(
