@@ -25,7 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One trainer attempt from its environment: reads the config, checks storage, resumes, serves HTTP,
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  */
 public final class TrainerApp {
 
-  private static final Logger LOG = Logger.getLogger(TrainerApp.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
 
   private final Map<String, String> env;
   private final PrintStream err;
@@ -45,6 +46,7 @@ public final class TrainerApp {
   // Until the config is read, the grace a pod gets by default (30 s).
   private volatile long preemptGraceSeconds = 30;
   private Consumer<TrainerHttpServer> onServing = s -> {};
+  private java.util.function.LongConsumer onEpisodeEnded = episode -> {};
 
   public TrainerApp(
       Map<String, String> env, PrintStream err, int storageAttempts, long storageFirstDelayMillis) {
@@ -65,6 +67,12 @@ public final class TrainerApp {
   /** Called once the HTTP server listens (tests read its port). */
   public TrainerApp onServing(Consumer<TrainerHttpServer> callback) {
     this.onServing = callback;
+    return this;
+  }
+
+  /** Called on the training thread as each episode ends (see TrainingSession#onEpisodeEnded). */
+  public TrainerApp onEpisodeEnded(java.util.function.LongConsumer listener) {
+    this.onEpisodeEnded = listener;
     return this;
   }
 
@@ -130,6 +138,7 @@ public final class TrainerApp {
                 s::progressAfter,
                 json)) {
       session = s;
+      s.onEpisodeEnded(onEpisodeEnded);
       if (stopRequested) {
         s.requestStop();
       }

@@ -110,6 +110,15 @@ class TrainerAppTest {
 
   private Result run(TrainerConfig c, java.util.function.Consumer<TrainerApp> whileServing)
       throws Exception {
+    return run(c, app -> {}, whileServing);
+  }
+
+  /** Runs {@code before} ahead of the trainer, {@code whileServing} on a thread once it serves. */
+  private Result run(
+      TrainerConfig c,
+      java.util.function.Consumer<TrainerApp> before,
+      java.util.function.Consumer<TrainerApp> whileServing)
+      throws Exception {
     Path file = tmp.resolve(c.run() + "-" + c.attempt() + ".json");
     json.writeValue(file.toFile(), c);
     Map<String, String> env = new HashMap<>();
@@ -129,6 +138,7 @@ class TrainerAppTest {
           t.setDaemon(true);
           t.start();
         });
+    before.accept(app);
     int code = app.run();
     return new Result(code, err.toString(StandardCharsets.UTF_8), port.get(), loopback.get());
   }
@@ -246,7 +256,8 @@ class TrainerAppTest {
   void aRunStoppedAndResumedEndsBitwiseWhereAnUninterruptedRunEnds() throws Exception {
     assertThat(run(config("full", 1, 120, null, s3.endpoint()), a -> {}).code()).isZero();
     // stopped part-way (a preempt checkpoint at an update boundary), then resumed to the end
-    Result stopped = run(config("half", 1, 120, null, s3.endpoint()), app -> stopAfter(app, 30));
+    Result stopped =
+        run(config("half", 1, 120, null, s3.endpoint()), app -> stopAfter(app, 30), app -> {});
     assertThat(stopped.code()).as(stopped.err()).isZero();
     long halfEpisodes = records("half", 1).lines().count();
     CheckpointManifest mid = manifest("half", halfEpisodes, 1);
@@ -270,20 +281,18 @@ class TrainerAppTest {
   private record ResumeCase(
       String name, EnvironmentName env, ModelSpec model, Routing routing, TemperatureSpec t) {}
 
-  /** Asks the trainer to stop once it reported more than {@code episodes} episodes. */
-  private void stopAfter(TrainerApp app, long episodes) {
-    try {
-      int p = portOf(app);
-      for (int i = 0; i < 400; i++) {
-        if (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode() > episodes) {
-          break;
-        }
-        Thread.sleep(25);
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    app.requestStop();
+  /**
+   * Asks the trainer to stop (as SIGTERM does) as soon as an episode beyond {@code episodes} ends:
+   * on its training thread, so the preempt checkpoint falls at the same update boundary however
+   * loaded the machine is.
+   */
+  private static void stopAfter(TrainerApp app, long episodes) {
+    app.onEpisodeEnded(
+        episode -> {
+          if (episode > episodes) {
+            app.requestStop();
+          }
+        });
   }
 
   @Test
@@ -326,7 +335,8 @@ class TrainerAppTest {
       assertThat(
               run(
                       config(half, 1, 120, null, endpoint, env, c.model(), routing, c.t()),
-                      app -> stopAfter(app, 20))
+                      app -> stopAfter(app, 20),
+                      app -> {})
                   .code())
           .isZero();
       long halfEpisodes = records(half, 1).lines().count();
@@ -356,7 +366,7 @@ class TrainerAppTest {
   @Test
   void stopRequestWritesAPreemptCheckpoint() throws Exception {
     TrainerConfig c = config("pre", 1, 1_000_000, null, s3.endpoint());
-    Result r = run(c, app -> stopAfter(app, 5));
+    Result r = run(c, app -> stopAfter(app, 5), app -> {});
     assertThat(r.code()).as(r.err()).isZero();
     String records =
         new String(

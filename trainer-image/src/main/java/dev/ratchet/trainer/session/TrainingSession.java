@@ -33,7 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One attempt: trains from the resume checkpoint (or afresh) until {@code untilEpisode} or a stop
@@ -42,7 +43,7 @@ import java.util.logging.Logger;
  */
 public final class TrainingSession implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(TrainingSession.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
   private static final int RECORD_BATCH = 50;
 
   private final TrainerConfig config;
@@ -67,6 +68,7 @@ public final class TrainingSession implements AutoCloseable {
   private final AtomicReference<ProgressReport> progress = new AtomicReference<>();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
+  private java.util.function.LongConsumer episodeListener = episode -> {};
   private volatile ProgressReport.TrainerState state = ProgressReport.TrainerState.STARTING;
   private volatile ProgressReport.CommittedCheckpoint lastCheckpoint;
   private Future<?> lastUpload;
@@ -182,7 +184,7 @@ public final class TrainingSession implements AutoCloseable {
         lastNonFinite =
             "episode " + agent.episodes() + ": " + lastStats.firstNonFinite().describe();
         metrics.nonFiniteSource(lastStats.firstNonFinite(), agent.episodes());
-        LOG.warning(
+        LOG.warn(
             "skipped "
                 + lastStats.nonFinite()
                 + " non-finite minibatch step(s) in the update at "
@@ -243,7 +245,17 @@ public final class TrainingSession implements AutoCloseable {
     return Math.max(0.0, 1.0 - done);
   }
 
+  /**
+   * Called on the training thread as each episode ends, with its number: an observer in the same
+   * process (a test stopping a run at an exact episode, as a SIGTERM would) sees every episode,
+   * however fast the trainer runs.
+   */
+  public void onEpisodeEnded(java.util.function.LongConsumer listener) {
+    this.episodeListener = listener;
+  }
+
   private void onEpisode(long episode, VecEnv.Episode e) {
+    episodeListener.accept(episode);
     double reward = e.meanReward();
     window.add(e.score(), reward);
     bestWindow.add(e.score(), reward);
@@ -305,7 +317,7 @@ public final class TrainingSession implements AutoCloseable {
               try {
                 store.objectStore().put(store.bucket(), key, content);
               } catch (IOException e) {
-                LOG.warning("episode records upload failed: " + e.getMessage());
+                LOG.warn("episode records upload failed: " + e.getMessage());
               }
             });
   }
@@ -365,7 +377,7 @@ public final class TrainingSession implements AutoCloseable {
                 done = store.save(folder, manifest, files);
               } catch (IOException e) {
                 // Periodic and best saves are not awaited: say so here, the next one may succeed.
-                LOG.warning(kind + " checkpoint " + id + " not committed: " + e.getMessage());
+                LOG.warn(kind + " checkpoint " + id + " not committed: " + e.getMessage());
                 metrics.checkpointFailed();
                 throw e;
               }

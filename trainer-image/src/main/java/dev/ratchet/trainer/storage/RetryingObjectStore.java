@@ -2,12 +2,13 @@ package dev.ratchet.trainer.storage;
 
 import java.io.IOException;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Retries every operation of a store with exponential backoff; gives up with the last error. */
 public final class RetryingObjectStore implements ObjectStore {
 
-  private static final Logger LOG = Logger.getLogger(RetryingObjectStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RetryingObjectStore.class);
 
   private final ObjectStore delegate;
   private final int attempts;
@@ -58,7 +59,7 @@ public final class RetryingObjectStore implements ObjectStore {
           throw new IOException(
               what + " failed after " + attempts + " tries: " + e.getMessage(), e);
         }
-        LOG.warning(what + " failed (try " + i + "/" + attempts + "), retrying: " + e.getMessage());
+        LOG.warn(what + " failed (try " + i + "/" + attempts + "), retrying: " + e.getMessage());
         try {
           Thread.sleep(delay);
         } catch (InterruptedException ie) {
