@@ -59,7 +59,7 @@ import java.util.function.Predicate;
 final class ContainerKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
-  private final String namespace;
+  private final String apiServerForPods;
   private final PodNetwork network;
   private final Path work;
   private final Predicate<Pod> runs;
@@ -75,17 +75,19 @@ final class ContainerKubelet implements AutoCloseable {
       String container, Path dir, PodNetwork.Attachment address, long grace, boolean ready) {}
 
   /**
-   * Runs the pods of {@code namespace} that {@code runs} accepts; the others stay Pending, as pods
-   * no node takes.
+   * Runs the pods (of every namespace) that {@code runs} accepts; the others stay Pending, as pods
+   * no node takes. A pod that mounts its service account's token (the default; the trainer's pods
+   * do not) gets {@code KUBERNETES_MASTER=apiServerForPods} instead of a token and the in-cluster
+   * TLS address, which the mock API server cannot serve; null gives such pods nothing.
    */
   ContainerKubelet(
       KubernetesClient client,
-      String namespace,
       PodNetwork network,
       Path work,
-      Predicate<Pod> runs) {
+      Predicate<Pod> runs,
+      String apiServerForPods) {
     this.client = client;
-    this.namespace = namespace;
+    this.apiServerForPods = apiServerForPods;
     this.network = network;
     this.work = work;
     this.runs = runs;
@@ -96,28 +98,51 @@ final class ContainerKubelet implements AutoCloseable {
    * The container log of a pod (its output as {@code podman logs} prints it), for diagnostics; a
    * deleted pod's once its container has stopped.
    */
-  Path log(String pod) throws Exception {
-    Future<?> stop = stopping.get(pod);
+  Path log(String namespace, String pod) throws Exception {
+    String key = namespace + "/" + pod;
+    // a pod removed at once: let the next tick see it and stop the container first
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (running.containsKey(key)
+        && !stopping.containsKey(key)
+        && client.pods().inNamespace(namespace).withName(pod).get() == null
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    Future<?> stop = stopping.get(key);
     if (stop != null) {
       stop.get(5, TimeUnit.MINUTES);
     }
-    Running r = running.get(pod);
+    Running r = running.get(key);
     if (r != null) {
       saveLog(r);
     }
-    return work.resolve(pod).resolve("container.log");
+    return work.resolve(key).resolve("container.log");
+  }
+
+  /** The container running a pod now, e.g. to kill it as a node failure would. */
+  String container(String namespace, String pod) {
+    Running r = running.get(namespace + "/" + pod);
+    return r == null ? null : r.container();
+  }
+
+  private static String key(Pod pod) {
+    return ns(pod) + "/" + pod.getMetadata().getName();
+  }
+
+  private static String ns(Pod pod) {
+    return pod.getMetadata().getNamespace();
   }
 
   private void tick() {
     try {
-      List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+      List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
       for (Pod pod : pods) {
         if (runs.test(pod)) {
           step(pod);
         }
       }
       for (String name : running.keySet()) {
-        if (pods.stream().noneMatch(p -> p.getMetadata().getName().equals(name))) {
+        if (pods.stream().noneMatch(p -> key(p).equals(name)) && !stopping.containsKey(name)) {
           Running gone = running.remove(name);
           stopping.put(name, stops.submit(() -> stop(name, gone)));
         }
@@ -128,13 +153,21 @@ final class ContainerKubelet implements AutoCloseable {
   }
 
   private void step(Pod pod) throws IOException, InterruptedException {
-    String name = pod.getMetadata().getName();
+    String name = key(pod);
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if (phase == null && !running.containsKey(name)) {
       start(pod);
       return;
     }
     Running r = running.get(name);
+    if (r != null && pod.getMetadata().getDeletionTimestamp() != null) {
+      // a graceful delete: stop the container, report how it ended, then remove the pod
+      if (!stopping.containsKey(name)) {
+        Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+        stopping.put(name, stops.submit(() -> finishDeletion(pod, r, grace)));
+      }
+      return;
+    }
     if (r == null || !"Running".equals(phase)) {
       return;
     }
@@ -160,12 +193,12 @@ final class ContainerKubelet implements AutoCloseable {
                   .withStatus("True")
                   .withLastTransitionTime(Instant.now().toString())
                   .build()));
-      client.pods().inNamespace(namespace).resource(pod).updateStatus();
+      client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
     }
   }
 
   private void start(Pod pod) throws IOException, InterruptedException {
-    String name = pod.getMetadata().getName();
+    String name = key(pod);
     Container container = pod.getSpec().getContainers().get(0);
     Path dir = Files.createDirectories(work.resolve(name));
     Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
@@ -175,9 +208,10 @@ final class ContainerKubelet implements AutoCloseable {
       return;
     }
     PodNetwork.Attachment address = network.attach(name);
-    String containerName = "ratchet-" + namespace + "-" + name;
+    String containerName = "ratchet-" + name.replace('/', '-');
     List<String> args = new ArrayList<>(List.of("run", "-d", "--replace", "--name", containerName));
-    args.addAll(List.of("--network", "ns:" + address.path(), "--hostname", name));
+    args.addAll(
+        List.of("--network", "ns:" + address.path(), "--hostname", pod.getMetadata().getName()));
     args.addAll(List.of("--env-file", envFile(pod, container, dir, address).toString()));
     args.addAll(securityArgs(pod, container));
     args.addAll(limitArgs(container));
@@ -221,7 +255,7 @@ final class ContainerKubelet implements AutoCloseable {
                     .endState()
                     .build())
             .build());
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
   }
 
   /** A pod whose container cannot be created stays Pending with the reason, as on a node. */
@@ -242,7 +276,7 @@ final class ContainerKubelet implements AutoCloseable {
                     .endState()
                     .build())
             .build());
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
   }
 
   private void terminated(Pod pod, Running r, int code, boolean oomKilled) {
@@ -269,7 +303,7 @@ final class ContainerKubelet implements AutoCloseable {
     pod.getStatus()
         .setConditions(
             List.of(new PodConditionBuilder().withType("Ready").withStatus("False").build()));
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
   }
 
   /** The message file's content, or with FallbackToLogsOnError the log's tail on a failure. */
@@ -419,7 +453,7 @@ final class ContainerKubelet implements AutoCloseable {
         ConfigMap map =
             client
                 .configMaps()
-                .inNamespace(namespace)
+                .inNamespace(ns(pod))
                 .withName(volume.getConfigMap().getName())
                 .get();
         if (map == null) {
@@ -433,7 +467,7 @@ final class ContainerKubelet implements AutoCloseable {
         Secret secret =
             client
                 .secrets()
-                .inNamespace(namespace)
+                .inNamespace(ns(pod))
                 .withName(volume.getSecret().getSecretName())
                 .get();
         if (secret == null) {
@@ -478,7 +512,7 @@ final class ContainerKubelet implements AutoCloseable {
           Secret secret =
               client
                   .secrets()
-                  .inNamespace(namespace)
+                  .inNamespace(ns(pod))
                   .withName(from.getSecretKeyRef().getName())
                   .get();
           value = secret == null ? null : secretValue(secret, from.getSecretKeyRef().getKey());
@@ -486,7 +520,7 @@ final class ContainerKubelet implements AutoCloseable {
           ConfigMap map =
               client
                   .configMaps()
-                  .inNamespace(namespace)
+                  .inNamespace(ns(pod))
                   .withName(from.getConfigMapKeyRef().getName())
                   .get();
           value = map == null ? null : map.getData().get(from.getConfigMapKeyRef().getKey());
@@ -494,7 +528,7 @@ final class ContainerKubelet implements AutoCloseable {
           value =
               switch (from.getFieldRef().getFieldPath()) {
                 case "metadata.name" -> pod.getMetadata().getName();
-                case "metadata.namespace" -> namespace;
+                case "metadata.namespace" -> ns(pod);
                 case "metadata.uid" -> pod.getMetadata().getUid();
                 case "status.podIP" -> address.address();
                 case "status.hostIP", "spec.nodeName" -> network.gateway();
@@ -508,6 +542,10 @@ final class ContainerKubelet implements AutoCloseable {
         }
         text.append(var.getName()).append('=').append(value).append('\n');
       }
+    }
+    if (apiServerForPods != null
+        && !Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())) {
+      text.append("KUBERNETES_MASTER=").append(apiServerForPods).append('\n');
     }
     Path file = dir.resolve("env");
     Files.writeString(file, text.toString());
@@ -545,7 +583,44 @@ final class ContainerKubelet implements AutoCloseable {
     }
   }
 
-  /** A deleted pod: SIGTERM, SIGKILL after its grace period, then the container is removed. */
+  /**
+   * A pod deleted gracefully (it carries a deletion timestamp): SIGTERM, SIGKILL after the delete's
+   * grace period; then its status says how the container ended and the pod is removed, as a
+   * kubelet's final delete does.
+   */
+  private Void finishDeletion(Pod pod, Running r, Long grace) throws Exception {
+    String name = key(pod);
+    try {
+      Podman.run(
+          List.of("stop", "-t", Long.toString(grace == null ? r.grace() : grace), r.container()));
+      String[] state =
+          Podman.ok(
+                  List.of(
+                      "inspect",
+                      "--format",
+                      "{{.State.ExitCode}} {{.State.OOMKilled}}",
+                      r.container()))
+              .strip()
+              .split(" ");
+      Pod current = client.pods().inNamespace(ns(pod)).withName(pod.getMetadata().getName()).get();
+      if (current != null) {
+        terminated(current, r, Integer.parseInt(state[0]), Boolean.parseBoolean(state[1]));
+        client
+            .pods()
+            .inNamespace(ns(pod))
+            .withName(pod.getMetadata().getName())
+            .withGracePeriod(0)
+            .delete();
+      }
+      Podman.run(List.of("rm", "-f", r.container()));
+    } finally {
+      running.remove(name);
+      network.detach(name);
+    }
+    return null;
+  }
+
+  /** A pod removed at once: SIGTERM, SIGKILL after its grace period, then the container goes. */
   private void stop(String name, Running r) {
     try {
       Podman.run(List.of("stop", "-t", Long.toString(r.grace()), r.container()));

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.e2e.cluster.KubeApiServer;
 import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -18,8 +20,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -45,7 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
  * to an S3 server through the operator's default storage. (The operator itself runs here as its
  * packaged jar on this machine.)
  */
-@EnableKubernetesMockClient(crud = true, https = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorWithRealTrainerTest {
 
@@ -59,8 +60,8 @@ class OperatorWithRealTrainerTest {
           "dungeon-moe-three-phase.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  static KubernetesMockServer server;
-  static KubernetesClient client;
+  private KubeApiServer api;
+  private KubernetesClient client;
 
   @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   static Path work;
@@ -74,6 +75,8 @@ class OperatorWithRealTrainerTest {
   @BeforeAll
   void startOperatorWithDefaultStorage() throws Exception {
     Podman.buildImages();
+    api = KubeApiServer.start();
+    client = api.client();
     network = PodNetwork.create();
     // on the pod network's gateway: the operator here and the trainers in their pods reach it
     s3 = EmbeddedS3Server.start(work.resolve("s3"), network.gateway(), Artifacts.freePort());
@@ -103,7 +106,7 @@ class OperatorWithRealTrainerTest {
     int port = Artifacts.freePort();
     operator =
         PackagedOperator.start(
-            server.url("/"),
+            api.url() + "/",
             NAMESPACE,
             port,
             List.of(
@@ -118,10 +121,10 @@ class OperatorWithRealTrainerTest {
     kubelet =
         new ContainerKubelet(
             client,
-            NAMESPACE,
             network,
             work.resolve("pods"),
-            pod -> pod.getMetadata().getName().startsWith("trains-"));
+            pod -> pod.getMetadata().getName().startsWith("trains-"),
+            null);
   }
 
   @AfterAll
@@ -137,6 +140,9 @@ class OperatorWithRealTrainerTest {
     }
     if (network != null) {
       network.close();
+    }
+    if (api != null) {
+      api.close();
     }
   }
 
@@ -213,7 +219,7 @@ class OperatorWithRealTrainerTest {
     assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
     // status names the pod that ran the trainer (deleted once the goal ended the run early)
     assertThat(done.trainerPod).isEqualTo(TrainerNames.pod(name, done.attempt));
-    assertThat(kubelet.log(done.trainerPod)).isRegularFile();
+    assertThat(kubelet.log(NAMESPACE, done.trainerPod)).isRegularFile();
     assertThat(done.bestCheckpoint.uri)
         .startsWith("s3://ratchet-checkpoints/quickstart/" + NAMESPACE + "/" + name + "/");
     assertThat(done.bestCheckpoint.scoreMean).isGreaterThan(100.0);
@@ -259,6 +265,143 @@ class OperatorWithRealTrainerTest {
         .isNull();
   }
 
+  @Test
+  void aKilledTrainerContainerRestartsFromTheNewestCommittedCheckpoint() throws Exception {
+    String name = "trains-through-a-kill";
+    client.resource(longRun(name)).inNamespace(NAMESPACE).create();
+    await(
+        "a committed checkpoint of " + name,
+        () -> status(name),
+        s -> s != null && s.latestCheckpoint != null && Integer.valueOf(1).equals(s.attempt),
+        Duration.ofMinutes(2));
+
+    Podman.ok(
+        List.of(
+            "kill", "--signal", "KILL", kubelet.container(NAMESPACE, TrainerNames.pod(name, 1))));
+
+    ConfigMap second =
+        await(
+            "the second attempt's config",
+            () ->
+                client
+                    .configMaps()
+                    .inNamespace(NAMESPACE)
+                    .withName(TrainerNames.configMap(name, 2))
+                    .get(),
+            m -> m != null,
+            Duration.ofMinutes(1));
+    TrainerConfig config =
+        new ObjectMapper()
+            .readValue(second.getData().values().iterator().next(), TrainerConfig.class);
+    String newest = newestCommitted(name, 1); // the killed attempt's last commit
+    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + newest + "/");
+    TrainingRunStatus done =
+        await(
+            name + " to end",
+            () -> status(name),
+            s -> s != null && s.state != null && s.state.isFinal(),
+            Duration.ofMinutes(5));
+    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(done.restarts).isEqualTo(1);
+    assertThat(done.history)
+        .as(YAML.writeValueAsString(done.history))
+        .anyMatch(
+            h ->
+                h.type == HistoryType.RESTART
+                    && h.reason != null
+                    && h.reason.contains("killed by SIGKILL"));
+  }
+
+  @Test
+  void aSuspendedRunCommitsAPreemptCheckpointAndResumesFromIt() throws Exception {
+    String name = "trains-with-a-pause";
+    client.resource(longRun(name)).inNamespace(NAMESPACE).create();
+    await(
+        name + " training",
+        () -> status(name),
+        s -> s != null && s.latestCheckpoint != null,
+        Duration.ofMinutes(2));
+
+    suspend(name, true);
+    await(
+        name + " suspended",
+        () -> status(name),
+        s -> s != null && s.state == RunState.SUSPENDED,
+        Duration.ofMinutes(1));
+    // the pod terminates gracefully: SIGTERM, the preempt checkpoint, then the kubelet removes it
+    await(
+        "the trainer pod to terminate",
+        () -> client.pods().inNamespace(NAMESPACE).withName(TrainerNames.pod(name, 1)).get(),
+        pod -> pod == null,
+        Duration.ofSeconds(60));
+    assertThat(kubelet.log(NAMESPACE, TrainerNames.pod(name, 1)))
+        .content()
+        .as("SIGTERM made the trainer commit a preempt checkpoint within the grace period")
+        .contains("committed PREEMPT checkpoint");
+    String preempt = newestCommitted(name, 1);
+    TrainingRunStatus suspended =
+        await(
+            "status to show the preempt checkpoint",
+            () -> status(name),
+            s -> s.latestCheckpoint != null && preempt.equals(s.latestCheckpoint.id),
+            Duration.ofSeconds(30));
+    assertThat(suspended.state).isEqualTo(RunState.SUSPENDED);
+
+    suspend(name, false);
+    ConfigMap resumed =
+        await(
+            "the resumed attempt's config",
+            () ->
+                client
+                    .configMaps()
+                    .inNamespace(NAMESPACE)
+                    .withName(TrainerNames.configMap(name, 2))
+                    .get(),
+            m -> m != null,
+            Duration.ofMinutes(1));
+    TrainerConfig config =
+        new ObjectMapper()
+            .readValue(resumed.getData().values().iterator().next(), TrainerConfig.class);
+    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + preempt + "/");
+    client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).delete();
+  }
+
+  /** The quickstart with no early goal and checkpoints every 50 episodes: it trains a while. */
+  private TrainingRun longRun(String name) throws IOException {
+    TrainingRun run = example("cartpole-quickstart.yaml", name);
+    run.getSpec().phases.get(0).until.episode = 2000L;
+    run.getSpec().phases.get(0).until.anyOf = List.of();
+    run.getSpec().checkpoints.everyEpisodes = 50;
+    run.getSpec().trainer.restartBackoffSeconds = 1;
+    return run;
+  }
+
+  /** As {@code kubectl patch tr NAME --type merge -p '{"spec":{"suspend":…}}'} does. */
+  private void suspend(String name, boolean suspend) {
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
+  }
+
+  /** The newest committed checkpoint (manifest written) of one attempt of a run, in storage. */
+  private String newestCommitted(String name, int attempt) throws IOException {
+    Path checkpoints =
+        work.resolve("s3/ratchet-checkpoints/quickstart")
+            .resolve(NAMESPACE)
+            .resolve(name)
+            .resolve("checkpoints");
+    try (var folders = Files.list(checkpoints)) {
+      return folders
+          .filter(f -> Files.exists(f.resolve("manifest.json")))
+          .filter(f -> f.getFileName().toString().endsWith(String.format("-a%04d", attempt)))
+          .map(f -> f.getFileName().toString())
+          .max(java.util.Comparator.naturalOrder())
+          .orElseThrow();
+    }
+  }
+
   private TrainingRun example(String file, String name) throws IOException {
     TrainingRun run =
         Serialization.unmarshal(
@@ -283,7 +426,7 @@ class OperatorWithRealTrainerTest {
   private String diagnostics(String name) throws Exception {
     StringBuilder text = new StringBuilder(YAML.writeValueAsString(status(name)));
     for (int attempt = 1; attempt <= 3; attempt++) {
-      Path log = kubelet.log(TrainerNames.pod(name, attempt));
+      Path log = kubelet.log(NAMESPACE, TrainerNames.pod(name, attempt));
       if (Files.exists(log)) {
         List<String> lines = Files.readAllLines(log);
         text.append("\n--- ").append(log).append('\n');
