@@ -117,11 +117,11 @@ record ApiPath(
     return subresource == null ? p : p + "/" + subresource;
   }
 
-  /** The collection path with only the selectors the store understands. */
+  /** The collection path with the label selector (field selectors are applied by the server). */
   String selectorPath() {
     StringBuilder p = new StringBuilder(name == null ? collectionPath() : objectPath());
     String sep = "?";
-    for (String key : new String[] {"labelSelector", "fieldSelector"}) {
+    for (String key : new String[] {"labelSelector"}) {
       String value = query.get(key);
       if (value != null && !value.isEmpty()) {
         p.append(sep)

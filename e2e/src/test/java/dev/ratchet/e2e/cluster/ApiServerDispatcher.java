@@ -151,8 +151,19 @@ final class ApiServerDispatcher extends Dispatcher {
 
   private MockResponse get(ApiPath p, Discovery.ResourceType type, String accept) {
     if (p.watch()) {
+      String fields = p.param("fieldSelector");
+      List<ObjectNode> deleted =
+          store
+              .deletedSince(
+                  p.withName(null).collectionPath(),
+                  PlainHttpWatch.parse(p.param("resourceVersion")))
+              .stream()
+              .map(Store.Tombstone::object)
+              .toList();
       return PlainHttpWatch.answer(
-          store.list(p.withName(null).selectorPath()), p.param("resourceVersion"));
+          FieldSelector.filter(store.list(p.withName(null).selectorPath()), fields),
+          FieldSelector.filter(deleted, fields),
+          p.param("resourceVersion"));
     }
     if (p.name() != null) {
       ObjectNode object =
@@ -173,7 +184,8 @@ final class ApiServerDispatcher extends Dispatcher {
       return Replies.json(200, object);
     }
     String rv = store.resourceVersion(p.collectionPath());
-    List<ObjectNode> items = store.list(p.selectorPath());
+    List<ObjectNode> items =
+        FieldSelector.filter(store.list(p.selectorPath()), p.param("fieldSelector"));
     if (TableView.wanted(accept)) {
       return Replies.json(
           200, TableView.table(type, items, rv, p.param("includeObject"), Instant.now()));
@@ -320,7 +332,8 @@ final class ApiServerDispatcher extends Dispatcher {
 
   private MockResponse delete(ApiPath p, Discovery.ResourceType type, Long grace) {
     if (p.name() == null) {
-      List<ObjectNode> items = store.list(p.selectorPath());
+      List<ObjectNode> items =
+          FieldSelector.filter(store.list(p.selectorPath()), p.param("fieldSelector"));
       if (!p.dryRun()) {
         for (ObjectNode o : items) {
           deleteObject(p.withName(Json.text(o, "metadata", "name")), type, o);

@@ -60,8 +60,7 @@ import java.util.List;
  * <ul>
  *   <li>schema enforcement, defaulting, pruning or validation of any type (a CRD's openAPIV3Schema
  *       is not applied; enum, minimum and required are not checked), CRD version conversion;
- *   <li>watches over plain HTTP that stay open: {@code kubectl get -w} ends after the list, and
- *       deletions are not reported to such watches;
+ *   <li>watches over plain HTTP that stay open: {@code kubectl get -w} ends after the list;
  *   <li>controllers: no Deployment rollouts, ReplicaSets or Pods, no garbage collection through
  *       ownerReferences, no ClusterIP allocation, no ServiceAccount tokens; {@code helm install
  *       --wait} and {@code kubectl rollout status} cannot succeed;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -65,6 +66,67 @@ class KubeApiServerTest {
   void stopServer() {
     server.close();
     forgetHelmDiscoveryCache();
+  }
+
+  @Test
+  void kubectlDeleteWaitsForTheFinalizerAndDescribeShowsTheObjectsEvents() throws Exception {
+    ok("apply", "-f", CRD.toString());
+    ok("create", "namespace", "research");
+    ok("apply", "-n", "research", "-f", QUICKSTART.toString());
+    var runs =
+        server
+            .client()
+            .genericKubernetesResources("ratchet.dev/v1alpha1", "TrainingRun")
+            .inNamespace("research");
+    runs.withName(RUN)
+        .edit(
+            r -> {
+              r.getMetadata().setFinalizers(List.of("example.org/cleanup"));
+              return r;
+            });
+    server
+        .client()
+        .v1()
+        .events()
+        .inNamespace("research")
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(RUN + ".1")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("ratchet.dev/v1alpha1")
+                .withKind("TrainingRun")
+                .withName(RUN)
+                .withNamespace("research")
+                .withUid(runs.withName(RUN).get().getMetadata().getUid())
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason("Failed")
+                .withMessage("the trainer refused its config")
+                .build())
+        .create();
+
+    assertThat(ok("describe", "tr", RUN, "-n", "research").stdout())
+        .contains("Warning  Failed")
+        .contains("the trainer refused its config");
+
+    var deleting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> kubectl.run("delete", "tr", RUN, "-n", "research", "--timeout=30s"));
+    Thread.sleep(2000);
+    assertThat(deleting).as("kubectl waits while the finalizer holds the run").isNotDone();
+    runs.withName(RUN)
+        .edit(
+            r -> {
+              r.getMetadata().setFinalizers(List.of());
+              return r;
+            });
+
+    Kubectl.Result deleted = deleting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    assertThat(deleted.stdout()).contains("deleted");
+    assertThat(kubectl.run("get", "tr", RUN, "-n", "research").stderr()).contains("NotFound");
   }
 
   @Test

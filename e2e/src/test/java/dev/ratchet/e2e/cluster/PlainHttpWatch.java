@@ -10,16 +10,25 @@ import java.util.concurrent.TimeUnit;
  * mock cannot hold open (it only serves WebSocket watches). Answered as a poll: the objects changed
  * since the requested resource version as MODIFIED events at once, or after a second an empty
  * stream, after which client-go's reflector watches again from where it was. So {@code kubectl
- * wait} sees a change within about a second, {@code kubectl get -w} ends after the list, and
- * deletions are never reported (the object is gone from the store).
+ * wait} sees a change within about a second and {@code kubectl get -w} ends after the list; objects
+ * the store removed since are reported as DELETED from its tombstones.
  */
 final class PlainHttpWatch {
 
   private PlainHttpWatch() {}
 
-  static MockResponse answer(List<ObjectNode> objects, String sinceResourceVersion) {
+  static MockResponse answer(
+      List<ObjectNode> objects, List<ObjectNode> deleted, String sinceResourceVersion) {
     long since = parse(sinceResourceVersion);
     StringBuilder events = new StringBuilder();
+    if (since > 0) {
+      for (ObjectNode o : deleted) {
+        ObjectNode event = Json.object();
+        event.put("type", "DELETED");
+        event.set("object", o);
+        events.append(Json.write(event)).append('\n');
+      }
+    }
     for (ObjectNode o : objects) {
       long rv = parse(Json.text(o, "metadata", "resourceVersion"));
       if (since <= 0 || rv > since) {
@@ -36,7 +45,7 @@ final class PlainHttpWatch {
     return Replies.json(200, "\n").setBodyDelay(1, TimeUnit.SECONDS);
   }
 
-  private static long parse(String resourceVersion) {
+  static long parse(String resourceVersion) {
     try {
       return resourceVersion == null || resourceVersion.isEmpty()
           ? 0

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Fabric8's CRUD dispatcher used as the object store, through clean requests only (no query string,
@@ -29,6 +30,14 @@ final class Store {
   static final String GRACEFUL_DELETION = "test.ratchet.dev/graceful-deletion";
 
   private final KubernetesCrudDispatcher crud;
+  private final List<Tombstone> tombstones = new CopyOnWriteArrayList<>();
+  private long lastTombstone;
+
+  /**
+   * An object the store removed, with a resource version after its last one: watches over plain
+   * HTTP report it as DELETED ({@code kubectl delete} waits for that).
+   */
+  record Tombstone(String collectionPath, ObjectNode object, long resourceVersion) {}
 
   Store(KubernetesCrudDispatcher crud) {
     this.crud = crud;
@@ -87,13 +96,62 @@ final class Store {
     return send(HttpMethod.POST, collectionPath, Json.write(object));
   }
 
-  /** Replaces the object (or, on a {@code .../status} path, only its status). */
+  /**
+   * Replaces the object (or, on a {@code .../status} path, only its status). An update that takes
+   * the last finalizer off an object being deleted removes it.
+   */
   MockResponse update(String path, ObjectNode object) {
-    return send(HttpMethod.PUT, path, Json.write(object));
+    String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - 7) : path;
+    Optional<ObjectNode> before =
+        get(objectPath).filter(o -> o.path("metadata").has("deletionTimestamp"));
+    MockResponse r = send(HttpMethod.PUT, path, Json.write(object));
+    before.ifPresent(o -> buryIfGone(objectPath, o));
+    return r;
   }
 
   MockResponse delete(String objectPath) {
-    return send(HttpMethod.DELETE, objectPath, null);
+    Optional<ObjectNode> before = get(objectPath);
+    MockResponse r = send(HttpMethod.DELETE, objectPath, null);
+    before.ifPresent(o -> buryIfGone(objectPath, o));
+    return r;
+  }
+
+  /** The objects removed from a collection after a resource version. */
+  List<Tombstone> deletedSince(String collectionPath, long since) {
+    return tombstones.stream()
+        .filter(t -> t.resourceVersion() > since)
+        .filter(
+            t ->
+                t.collectionPath().equals(collectionPath)
+                    || t.collectionPath()
+                        .replaceFirst("/namespaces/[^/]+/", "/")
+                        .equals(collectionPath))
+        .toList();
+  }
+
+  private synchronized void buryIfGone(String objectPath, ObjectNode last) {
+    if (get(objectPath).isPresent()) {
+      return;
+    }
+    String collection = objectPath.substring(0, objectPath.lastIndexOf('/'));
+    long rv =
+        Math.max(
+            lastTombstone + 1,
+            Math.max(
+                parse(Json.text(last, "metadata", "resourceVersion")) + 1,
+                parse(resourceVersion(collection))));
+    lastTombstone = rv;
+    ObjectNode gone = last.deepCopy();
+    Json.metadata(gone).put("resourceVersion", Long.toString(rv));
+    tombstones.add(new Tombstone(collection, gone, rv));
+  }
+
+  private static long parse(String resourceVersion) {
+    try {
+      return Long.parseLong(resourceVersion);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** Fabric8's WebSocket watches go to the store as they came. */
