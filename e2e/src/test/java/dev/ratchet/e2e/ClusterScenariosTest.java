@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
+import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.e2e.cluster.KubeApiServer;
 import dev.ratchet.e2e.cluster.Kubectl;
@@ -200,6 +201,116 @@ class ClusterScenariosTest {
 
   @Test
   @Order(3)
+  void aRollbackAskedThroughKubectlIsDoneOnceAcrossAnOperatorKillAndASuspendPreempts()
+      throws Exception {
+    String name = "steered";
+    String yaml =
+        Files.readString(EXAMPLES.resolve("cartpole-quickstart.yaml"))
+            .replace("name: cartpole-quickstart", "name: " + name)
+            .replace("      episode: 1000\n", "      episode: 4000\n")
+            .replace(
+                "      anyOf:\n      - metric: scoreMean\n        above: 475\n        forEpisodes: 20\n",
+                "")
+            .replace("everyEpisodes: 100", "everyEpisodes: 50");
+    ok(kubectl.runWithInput(yaml, "apply", "-n", NS, "-f", "-"));
+    await(
+        name + " to have a best checkpoint",
+        () -> jsonpath(name, "{.status.bestCheckpoint.id}"),
+        id -> !id.isBlank(),
+        Duration.ofMinutes(2));
+
+    String asked = ok(kubectl.plugin("ratchet", "rollback", name, "-n", NS));
+    assertThat(asked).contains("roll back to best (nonce 1)");
+    // the operator dies before (or while) carrying it out; its Deployment starts another
+    Pod operator = api.client().pods().inNamespace(SYSTEM).list().getItems().get(0);
+    Podman.ok(
+        List.of(
+            "kill",
+            "--signal",
+            "KILL",
+            kubelet.container(SYSTEM, operator.getMetadata().getName())));
+    await(
+        "a new operator pod ready",
+        () -> api.client().pods().inNamespace(SYSTEM).list().getItems(),
+        pods ->
+            pods.stream()
+                .anyMatch(
+                    p ->
+                        !p.getMetadata().getName().equals(operator.getMetadata().getName())
+                            && p.getStatus() != null
+                            && p.getStatus().getConditions() != null
+                            && p.getStatus().getConditions().stream()
+                                .anyMatch(
+                                    c ->
+                                        "Ready".equals(c.getType())
+                                            && "True".equals(c.getStatus()))),
+        Duration.ofMinutes(2));
+    await(
+        "the manual rollback in " + name + "'s history",
+        () -> jsonpath(name, "{.status.history[*].type}"),
+        types -> types.contains("ManualRollback"),
+        Duration.ofMinutes(2));
+    String attempt = jsonpath(name, "{.status.attempt}");
+    await(
+        "the rolled-back attempt training",
+        () -> jsonpath(name, "{.status.state}"),
+        state -> state.equals("Running"),
+        Duration.ofMinutes(1));
+    Thread.sleep(5000); // time for a second, wrong rollback to show
+    assertThat(jsonpath(name, "{.status.history[*].type}").split(" "))
+        .as("exactly one manual rollback")
+        .filteredOn("ManualRollback"::equals)
+        .hasSize(1);
+    assertThat(trainerPods(name)).as("one trainer, adopted by the new operator").hasSize(1);
+    assertThat(jsonpath(name, "{.status.attempt}")).isEqualTo(attempt);
+
+    ok(
+        kubectl.run(
+            "patch",
+            "tr",
+            name,
+            "-n",
+            NS,
+            "--type",
+            "merge",
+            "-p",
+            "{\"spec\":{\"suspend\":true}}"));
+    await(
+        name + " suspended with its trainer gone",
+        () -> jsonpath(name, "{.status.state}"),
+        state -> state.equals("Suspended") && trainerPods(name).isEmpty(),
+        Duration.ofMinutes(1));
+    List<Path> committed = checkpoints(name);
+    assertThat(committed.get(committed.size() - 1).resolve("manifest.json"))
+        .content()
+        .as("SIGTERM within the grace period committed a preempt checkpoint")
+        .contains("\"kind\":\"preempt\"");
+    ok(kubectl.run("delete", "tr", name, "-n", NS, "--timeout=60s"));
+  }
+
+  private String jsonpath(String run, String path) {
+    return ok(kubectl.run("get", "tr", run, "-n", NS, "-o", "jsonpath=" + path)).strip();
+  }
+
+  /** The run's trainer pods that have not ended. */
+  private List<Pod> trainerPods(String run) {
+    return api
+        .client()
+        .pods()
+        .inNamespace(NS)
+        .withLabel(TrainerLabels.RUN, run)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                p.getStatus() == null
+                    || !List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
+        .toList();
+  }
+
+  @Test
+  @Order(4)
   void deletingARunClearsItsStorageWhenAskedAndUninstallingLeavesCheckpoints() throws Exception {
     String kept = "cartpole-quickstart";
     ok(kubectl.run("apply", "-n", NS, "-f", EXAMPLES.resolve(kept + ".yaml").toString()));

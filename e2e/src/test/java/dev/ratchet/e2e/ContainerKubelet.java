@@ -620,10 +620,13 @@ final class ContainerKubelet implements AutoCloseable {
     return null;
   }
 
-  /** A pod removed at once: SIGTERM, SIGKILL after its grace period, then the container goes. */
+  /**
+   * A pod removed at once (deleted with grace 0): as a kubelet does, SIGTERM and SIGKILL after its
+   * minimum grace of two seconds, then the container goes.
+   */
   private void stop(String name, Running r) {
     try {
-      Podman.run(List.of("stop", "-t", Long.toString(r.grace()), r.container()));
+      Podman.run(List.of("stop", "-t", "2", r.container()));
       saveLog(r);
       Podman.run(List.of("rm", "-f", r.container()));
     } catch (IOException | InterruptedException e) {

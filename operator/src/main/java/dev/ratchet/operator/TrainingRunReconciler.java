@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -124,6 +125,27 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     metrics.forget(run.getMetadata().getNamespace(), run.getMetadata().getName());
     if (!run.getSpec().checkpoints.deleteOnRunDeletion) {
       return DeleteControl.defaultDelete();
+    }
+    // A trainer still running (or terminating) would commit checkpoints after the clean-up: stop
+    // them first, at once (their checkpoints are about to go), and clean up once they are gone.
+    List<Pod> trainers =
+        context.getSecondaryResources(Pod.class).stream()
+            .filter(
+                p ->
+                    run.getMetadata()
+                        .getName()
+                        .equals(p.getMetadata().getLabels().get(TrainerLabels.RUN)))
+            .toList();
+    if (!trainers.isEmpty()) {
+      for (Pod trainer : trainers) {
+        client
+            .pods()
+            .inNamespace(run.getMetadata().getNamespace())
+            .resource(trainer)
+            .withGracePeriod(0)
+            .delete();
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
     }
     try {
       CheckpointStore store = storage.open(run);
