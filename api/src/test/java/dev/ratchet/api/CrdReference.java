@@ -17,6 +17,8 @@ final class CrdReference {
           "spec.trainer.resources",
           "spec.trainer.tolerations",
           "spec.trainer.env",
+          "spec.trainer.affinity",
+          "spec.trainer.imagePullSecrets",
           "status.conditions");
 
   private CrdReference() {}
