@@ -279,20 +279,7 @@ class OperatorWithRealTrainerTest {
         List.of(
             "kill", "--signal", "KILL", kubelet.container(NAMESPACE, TrainerNames.pod(name, 1))));
 
-    ConfigMap second =
-        await(
-            "the second attempt's config",
-            () ->
-                client
-                    .configMaps()
-                    .inNamespace(NAMESPACE)
-                    .withName(TrainerNames.configMap(name, 2))
-                    .get(),
-            m -> m != null,
-            Duration.ofMinutes(1));
-    TrainerConfig config =
-        new ObjectMapper()
-            .readValue(second.getData().values().iterator().next(), TrainerConfig.class);
+    TrainerConfig config = attemptConfig(name, 2);
     String newest = newestCommitted(name, 1); // the killed attempt's last commit
     assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + newest + "/");
     TrainingRunStatus done =
@@ -348,22 +335,26 @@ class OperatorWithRealTrainerTest {
     assertThat(suspended.state).isEqualTo(RunState.SUSPENDED);
 
     suspend(name, false);
-    ConfigMap resumed =
+    TrainerConfig config = attemptConfig(name, 2);
+    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + preempt + "/");
+    client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).delete();
+  }
+
+  /** The trainer config of an attempt, once the operator has written its ConfigMap. */
+  private TrainerConfig attemptConfig(String name, int attempt) throws Exception {
+    ConfigMap map =
         await(
-            "the resumed attempt's config",
+            "attempt " + attempt + "'s config of " + name,
             () ->
                 client
                     .configMaps()
                     .inNamespace(NAMESPACE)
-                    .withName(TrainerNames.configMap(name, 2))
+                    .withName(TrainerNames.configMap(name, attempt))
                     .get(),
             m -> m != null,
             Duration.ofMinutes(1));
-    TrainerConfig config =
-        new ObjectMapper()
-            .readValue(resumed.getData().values().iterator().next(), TrainerConfig.class);
-    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + preempt + "/");
-    client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).delete();
+    return new ObjectMapper()
+        .readValue(map.getData().values().iterator().next(), TrainerConfig.class);
   }
 
   /** The quickstart with no early goal and checkpoints every 50 episodes: it trains a while. */
