@@ -346,6 +346,13 @@ class MonitoringEndToEndTest {
           }
           Thread.sleep(1_000);
         }
+        List<String> log = Files.readAllLines(work.resolve("storage-outage.log"));
+        throw new AssertionError(
+            "RatchetCheckpointFailing did not fire within 2 minutes of the outage; failures counted: "
+                + prometheus.queryInstant(
+                    "ratchet_checkpoint_failures_total{run=\"storage-outage\"}")
+                + "\n"
+                + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
       } finally {
         trainer.destroyForcibly().waitFor();
       }

@@ -13,6 +13,16 @@ import java.util.Optional;
 /** {@link ObjectStore} over the MinIO Java client (any S3 endpoint). */
 public final class MinioObjectStore implements ObjectStore {
 
+  /**
+   * Bounds on one connection attempt and one read or write on a connection. The MinIO client's own
+   * defaults are five minutes each, so a connection the server dropped without a reset held an
+   * upload (and every checkpoint queued behind it) for five minutes before the retries could start;
+   * with these, a dead server costs one timeout, then the retries' own schedule.
+   */
+  static final long CONNECT_TIMEOUT_MILLIS = 5_000;
+
+  static final long READ_WRITE_TIMEOUT_MILLIS = 30_000;
+
   private final MinioClient client;
 
   public MinioObjectStore(String endpoint, String region, String accessKey, String secretKey) {
@@ -24,6 +34,7 @@ public final class MinioObjectStore implements ObjectStore {
       b.region(region);
     }
     this.client = b.build();
+    client.setTimeout(CONNECT_TIMEOUT_MILLIS, READ_WRITE_TIMEOUT_MILLIS, READ_WRITE_TIMEOUT_MILLIS);
   }
 
   @Override
