@@ -126,9 +126,12 @@ final class KubernetesPlatform implements Platform {
         // the pod's own grace: the one its trainer was configured with
         Long podGrace =
             pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
+        // No preempt checkpoint wanted: the shortest graceful delete, not a forced one (grace
+        // 0), so the pod stays visible until its container has stopped and nothing it still
+        // writes can follow a clean-up.
         long grace =
             !stop.preemptCheckpoint()
-                ? 0
+                ? 1
                 : podGrace != null ? podGrace : settings.preemptGracePeriod().toSeconds();
         try {
           client.pods().inNamespace(namespace()).resource(pod).withGracePeriod(grace).delete();

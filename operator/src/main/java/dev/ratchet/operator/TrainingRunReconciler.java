@@ -127,7 +127,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       return DeleteControl.defaultDelete();
     }
     // A trainer still running (or terminating) would commit checkpoints after the clean-up: stop
-    // them first, at once (their checkpoints are about to go), and clean up once they are gone.
+    // them first, at once (their checkpoints are about to go; graceful, so the pod stays visible
+    // until its container has stopped), and clean up once they are gone.
     List<Pod> trainers =
         context.getSecondaryResources(Pod.class).stream()
             .filter(
@@ -142,7 +143,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
             .pods()
             .inNamespace(run.getMetadata().getNamespace())
             .resource(trainer)
-            .withGracePeriod(0)
+            .withGracePeriod(1)
             .delete();
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));

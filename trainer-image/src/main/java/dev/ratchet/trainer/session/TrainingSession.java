@@ -68,6 +68,7 @@ public final class TrainingSession implements AutoCloseable {
   private final AtomicReference<ProgressReport> progress = new AtomicReference<>();
   private final long startNanos = System.nanoTime();
   private volatile boolean stopRequested;
+  private Future<?> pendingRecords;
   private java.util.function.LongConsumer episodeListener = episode -> {};
   private volatile ProgressReport.TrainerState state = ProgressReport.TrainerState.STARTING;
   private volatile ProgressReport.CommittedCheckpoint lastCheckpoint;
@@ -311,7 +312,13 @@ public final class TrainingSession implements AutoCloseable {
     String key =
         StorageLayout.metricsFile(
             config.storage().prefix(), config.namespace(), config.run(), config.attempt());
-    lastUpload =
+    // A records upload not yet started is superseded by this one, which holds every record: when
+    // storage is slow or gone, queued copies of the whole file would otherwise pile up in memory
+    // and keep checkpoint uploads (and their failure count) waiting behind them.
+    if (pendingRecords != null) {
+      pendingRecords.cancel(false);
+    }
+    pendingRecords =
         uploads.submit(
             () -> {
               try {
@@ -320,6 +327,7 @@ public final class TrainingSession implements AutoCloseable {
                 LOG.warn("episode records upload failed: " + e.getMessage());
               }
             });
+    lastUpload = pendingRecords;
   }
 
   private Future<CheckpointManifest> checkpoint(CheckpointKind kind) throws IOException {
