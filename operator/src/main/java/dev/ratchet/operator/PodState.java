@@ -121,22 +121,13 @@ public record PodState(Phase phase, Integer exitCode, String reason, String mess
     return line.length() > 300 ? line.substring(0, 300) : line;
   }
 
+  /** A log tail's last line, when the trainer wrote no reason of its own (see trainerSaid). */
   private static String lastLine(String text) {
     if (text == null) {
       return null;
     }
     List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    if (lines.isEmpty()) {
-      return null;
-    }
-    // a log tail's last line, unless the trainer said why earlier in it
-    String line =
-        lines.stream()
-            .filter(l -> l.startsWith(TRAINER_PREFIX))
-            .reduce((a, b) -> b)
-            .map(l -> l.substring(TRAINER_PREFIX.length()).strip())
-            .orElse(lines.get(lines.size() - 1));
-    return line.length() > 300 ? line.substring(0, 300) : line;
+    return lines.isEmpty() ? null : cut(lines.get(lines.size() - 1));
   }
 
   /** How the trainer begins the line that says why on stderr. */
