@@ -27,6 +27,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reconciles a TrainingRun: one turn of the core {@link SupervisionLoop} over its trainer pods (the
@@ -129,22 +130,18 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     // A trainer still running (or terminating) would commit checkpoints after the clean-up: stop
     // them first, at once (their checkpoints are about to go; graceful, so the pod stays visible
     // until its container has stopped), and clean up once they are gone.
-    List<Pod> trainers =
-        context.getSecondaryResources(Pod.class).stream()
-            .filter(
-                p ->
-                    run.getMetadata()
-                        .getName()
-                        .equals(p.getMetadata().getLabels().get(TrainerLabels.RUN)))
-            .toList();
+    // (the informer maps trainer pods to their run by owner, as reconcile reads them)
+    Set<Pod> trainers = context.getSecondaryResources(Pod.class);
     if (!trainers.isEmpty()) {
       for (Pod trainer : trainers) {
-        client
-            .pods()
-            .inNamespace(run.getMetadata().getNamespace())
-            .resource(trainer)
-            .withGracePeriod(1)
-            .delete();
+        if (trainer.getMetadata().getDeletionTimestamp() == null) {
+          client
+              .pods()
+              .inNamespace(run.getMetadata().getNamespace())
+              .resource(trainer)
+              .withGracePeriod(1)
+              .delete();
+        }
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
     }
