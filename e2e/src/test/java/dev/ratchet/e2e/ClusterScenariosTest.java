@@ -250,7 +250,6 @@ class ClusterScenariosTest {
         () -> jsonpath(name, "{.status.history[*].type}"),
         types -> types.contains("ManualRollback"),
         Duration.ofMinutes(2));
-    String attempt = jsonpath(name, "{.status.attempt}");
     await(
         "the rolled-back attempt training",
         () -> jsonpath(name, "{.status.state}"),
@@ -262,7 +261,9 @@ class ClusterScenariosTest {
         .filteredOn("ManualRollback"::equals)
         .hasSize(1);
     assertThat(trainerPods(name)).as("one trainer, adopted by the new operator").hasSize(1);
-    assertThat(jsonpath(name, "{.status.attempt}")).isEqualTo(attempt);
+    // the new operator adopted the trainer: no restart (the run may still roll back on its own,
+    // as the quickstart collapses around episode 325, which is why the attempt is not compared)
+    assertThat(jsonpath(name, "{.status.history[*].type}").split(" ")).doesNotContain("Restart");
 
     ok(
         kubectl.run(

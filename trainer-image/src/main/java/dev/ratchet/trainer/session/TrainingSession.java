@@ -55,13 +55,24 @@ public final class TrainingSession implements AutoCloseable {
   private final ScoreWindow bestWindow;
   private final RouterSchedule routerSchedule;
   private final AlphaEntropyController band;
-  private final ExecutorService uploads =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "checkpoint-upload");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService uploads = uploader("checkpoint-upload");
+
+  /**
+   * The episode-records file has its own uploader: when storage is slow or gone, its uploads must
+   * not hold checkpoint uploads back (they would then never run, never fail, and the checkpoint
+   * failure count that alerts on an outage would stay at 0).
+   */
+  private final ExecutorService recordUploads = uploader("records-upload");
+
+  private static ExecutorService uploader(String name) {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   private final StringBuilder records = new StringBuilder();
   // The newest records, for readers that ask for the episodes since their last read.
   private final ArrayDeque<EpisodeRecord> recent = new ArrayDeque<>();
@@ -313,13 +324,12 @@ public final class TrainingSession implements AutoCloseable {
         StorageLayout.metricsFile(
             config.storage().prefix(), config.namespace(), config.run(), config.attempt());
     // A records upload not yet started is superseded by this one, which holds every record: when
-    // storage is slow or gone, queued copies of the whole file would otherwise pile up in memory
-    // and keep checkpoint uploads (and their failure count) waiting behind them.
+    // storage is slow or gone, queued copies of the whole file would otherwise pile up in memory.
     if (pendingRecords != null) {
       pendingRecords.cancel(false);
     }
     pendingRecords =
-        uploads.submit(
+        recordUploads.submit(
             () -> {
               try {
                 store.objectStore().put(store.bucket(), key, content);
@@ -462,6 +472,7 @@ public final class TrainingSession implements AutoCloseable {
   @Override
   public void close() {
     uploads.shutdownNow();
+    recordUploads.shutdownNow();
     agent.close();
   }
 }
