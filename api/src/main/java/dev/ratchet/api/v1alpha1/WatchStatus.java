@@ -98,4 +98,13 @@ public class WatchStatus {
       "Index of the phase that started from each phase-end checkpoint: a rollback to one of them"
           + " resumes in that phase, not in the phase that wrote it.")
   public Map<String, Integer> phaseStartedFrom = new LinkedHashMap<>();
+
+  @JsonPropertyDescription(
+      "Episode at which the run ended (Succeeded or EarlyStopped): checkpoints its last attempt"
+          + " committed after it, while stopping, are kept but not ranked as best.")
+  public Long endEpisode;
+
+  @JsonPropertyDescription(
+      "Why the run ended, without the best checkpoint: the message is this and the current best.")
+  public String endReason;
 }

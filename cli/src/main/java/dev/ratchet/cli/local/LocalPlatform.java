@@ -17,6 +17,7 @@ import dev.ratchet.core.supervisor.EventType;
 import dev.ratchet.core.supervisor.PlatformDefaults;
 import dev.ratchet.core.supervisor.RunContext;
 import dev.ratchet.core.supervisor.Supervisor;
+import dev.ratchet.core.supervisor.SuspendWording;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,6 +44,13 @@ public final class LocalPlatform implements Platform {
   static final Duration POLL = Duration.ofSeconds(1);
   static final long PREEMPT_GRACE_SECONDS = 60;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A local run is suspended by Ctrl-C and resumed by running the command again. */
+  static final SuspendWording SUSPEND_WORDING =
+      new SuspendWording(
+          "Ctrl-C",
+          "the command was run again",
+          "run the same command again to resume from the latest checkpoint");
 
   private final TrainingRun run;
   private final Path runDir;
@@ -80,7 +87,8 @@ public final class LocalPlatform implements Platform {
     // its HTTP endpoints on one free port (attempts never overlap).
     Supervisor supervisor =
         new Supervisor(
-            new PlatformDefaults(s3.endpoint(), true, freePort(), PREEMPT_GRACE_SECONDS));
+            new PlatformDefaults(
+                s3.endpoint(), true, freePort(), PREEMPT_GRACE_SECONDS, SUSPEND_WORDING));
     this.loop = new SupervisionLoop(supervisor, new SupervisorMetrics(metrics), clock);
     TrainingRunSpec spec = run.getSpec();
     this.store =
@@ -141,7 +149,7 @@ public final class LocalPlatform implements Platform {
               new RunContext(NAMESPACE, run.getMetadata().getName(), 1L, effective), status, this);
       status = turn.status();
       statusFile.write(status);
-      printer.progress(status, turn.progress(), Instant.now(clock));
+      printer.turnEnded(turn.progress());
       boolean trainerAlive = trainer != null && trainer.alive();
       // A trainer that exited only while this decision was carried out (a stop waits for it) may
       // have committed a last checkpoint after the listing: one more turn records it.

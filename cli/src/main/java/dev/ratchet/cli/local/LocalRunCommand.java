@@ -1,6 +1,5 @@
 package dev.ratchet.cli.local;
 
-import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
@@ -59,6 +58,15 @@ public final class LocalRunCommand implements Callable<Integer> {
   int metricsLinger;
 
   @Option(
+      names = "--progress-every",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Print a progress line every N episodes (default: about 50 lines over the run, at"
+              + " least 10 episodes apart).")
+  long progressEvery;
+
+  @Option(
       names = "--trainer-jar",
       description = "The trainer jar (default: built next to this command).")
   Path trainerJar;
@@ -104,7 +112,9 @@ public final class LocalRunCommand implements Callable<Integer> {
     try (EmbeddedS3Server s3 = EmbeddedS3Server.start(workdir.resolve("s3"))) {
       s3.ensureBucket(run.getSpec().checkpoints.storage.bucket);
       long total = run.getSpec().phases.get(run.getSpec().phases.size() - 1).until.episode;
-      ProgressPrinter printer = new ProgressPrinter(out, Math.max(10, total / 50), total);
+      ProgressPrinter printer =
+          new ProgressPrinter(
+              out, progressEvery > 0 ? progressEvery : ProgressPrinter.defaultEvery(total), total);
       LocalPlatform platform = new LocalPlatform(run, runDir, jar, s3, printer, Clock.systemUTC());
       LocalMetricsServer metrics;
       try {
@@ -115,39 +125,50 @@ public final class LocalRunCommand implements Callable<Integer> {
       out.printf(
           "Ratchet local: run %s, workdir %s, metrics on http://127.0.0.1:%d/metrics%n",
           name, workdir, port);
+      TrainingRunStatus before = new StatusFile(runDir.resolve(LocalPlatform.STATUS_FILE)).read();
+      boolean endedBefore = before != null && before.state != null && before.state.isFinal();
+      if (endedBefore) {
+        out.printf(
+            "Run %s had already ended (%s); nothing is trained again. To train it afresh, give it"
+                + " another metadata.name or run it with another --workdir: this run's"
+                + " checkpoints stay under %s.%n",
+            name, before.state.label(), workdir.resolve("s3"));
+      }
       out.flush();
-      CountDownLatch finished = new CountDownLatch(1);
+      // Ctrl-C: the hook asks the run to stop and holds the JVM until the suspended run's report
+      // and final line are written (releasing it when the loop returned lost both).
+      CountDownLatch reported = new CountDownLatch(1);
       Thread hook =
           new Thread(
               () -> {
                 platform.requestStop();
                 try {
-                  finished.await();
+                  reported.await();
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
               });
       Runtime.getRuntime().addShutdownHook(hook);
-      TrainingRunStatus status;
-      try (metrics) {
-        try {
-          status = platform.run();
-        } finally {
-          finished.countDown();
-        }
-        if (metricsLinger > 0 && !platform.stopRequested()) {
-          Thread.sleep(metricsLinger * 1000L); // the final state for the scraper
-        }
-      }
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // shutting down already: Ctrl-C
+        TrainingRunStatus status;
+        try (metrics) {
+          status = platform.run();
+          if (metricsLinger > 0 && !platform.stopRequested()) {
+            Thread.sleep(metricsLinger * 1000L); // the final state for the scraper
+          }
+        }
+        String report = writeReport(run, status, s3, runDir.resolve("report"));
+        out.println(summary(name, status, runDir, workdir) + report);
+        out.flush();
+        return status.state == RunState.FAILED ? 1 : 0;
+      } finally {
+        reported.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // shutting down already: Ctrl-C
+        }
       }
-      String report = writeReport(run, status, s3, runDir.resolve("report"));
-      out.println(summary(name, status, runDir, workdir) + report);
-      out.flush();
-      return status.state == RunState.FAILED ? 1 : 0;
     }
   }
 
@@ -169,34 +190,20 @@ public final class LocalRunCommand implements Callable<Integer> {
     }
   }
 
+  /** The final line: the run's state and message as status.yaml holds them, and where to look. */
   private static String summary(String name, TrainingRunStatus status, Path runDir, Path workdir) {
-    CheckpointRef best = status.bestCheckpoint;
-    String where =
-        best == null
-            ? "No checkpoint was committed."
-            : "Best checkpoint "
-                + best.id
-                + " (score mean "
-                + best.scoreMean
-                + "): "
-                + best.uri
-                + ", stored under "
-                + workdir.resolve("s3")
-                + ".";
-    String resume =
-        status.state == RunState.SUSPENDED ? " Run the same command again to resume." : "";
+    String message = status.message != null ? status.message : "at episode " + status.episode + ".";
     return "Run "
         + name
         + " "
         + status.state.label()
-        + " at episode "
-        + status.episode
-        + ". "
-        + where
-        + " Status: "
+        + ": "
+        + message
+        + " Checkpoints are stored under "
+        + workdir.resolve("s3")
+        + ". Status: "
         + runDir.resolve("status.yaml")
-        + "."
-        + resume;
+        + ".";
   }
 
   private static int badInput(PrintWriter err, String line) {

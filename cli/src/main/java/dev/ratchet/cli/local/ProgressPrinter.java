@@ -1,19 +1,28 @@
 package dev.ratchet.cli.local;
 
+import dev.ratchet.api.NumberText;
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.ProgressReport;
-import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** The live lines of the local mode: one per N episodes, and one per event. */
+/**
+ * The live lines of the local mode: one per N episodes, taken from the trainer's per-episode
+ * records (a read every second may cover hundreds of episodes), and one per event. A turn's events
+ * are held until its progress lines are out, so the output reads in the order things happened: the
+ * episodes that were read, then what was decided from them.
+ */
 final class ProgressPrinter {
 
   private final PrintWriter out;
   private final long everyEpisodes;
   private final long totalEpisodes;
+  private final List<String> events = new ArrayList<>();
   private long lastPrinted = -1;
+  private int lastAttempt = -1;
 
   ProgressPrinter(PrintWriter out, long everyEpisodes, long totalEpisodes) {
     this.out = out;
@@ -21,38 +30,64 @@ final class ProgressPrinter {
     this.totalEpisodes = totalEpisodes;
   }
 
-  /** A line for something that happened: transition, rollback, restart, checkpoint, ... */
+  /** The default N: about 50 lines over the run, at least 10 episodes apart. */
+  static long defaultEvery(long totalEpisodes) {
+    return Math.max(10, totalEpisodes / 50);
+  }
+
+  /**
+   * Something that happened this turn (transition, rollback, checkpoint, ...), printed at its end.
+   */
   void event(String reason, String message) {
-    out.printf(Locale.ROOT, "» %s: %s%n", reason, message);
-    out.flush();
+    events.add(String.format(Locale.ROOT, "» %s: %s", reason, message));
   }
 
-  /** The live line, when the run has passed another N episodes. */
-  void progress(TrainingRunStatus status, ProgressReport report, Instant now) {
-    if (report == null || report.episode() / everyEpisodes == lastPrinted / everyEpisodes) {
-      return;
+  /** Ends a turn: a line per N episodes the report covers, then the turn's events. */
+  void turnEnded(ProgressReport report) {
+    if (report != null && report.episodes() != null) {
+      for (EpisodeRecord record : report.episodes()) {
+        boolean newAttempt = record.attempt() != lastAttempt;
+        if (newAttempt || record.episode() / everyEpisodes != lastPrinted / everyEpisodes) {
+          line(record, report);
+          lastPrinted = record.episode();
+          lastAttempt = record.attempt();
+        }
+      }
     }
-    lastPrinted = report.episode();
-    double rate = report.episodesPerMinute() == null ? 0 : report.episodesPerMinute();
-    String eta =
-        rate <= 0
-            ? "?"
-            : format(Duration.ofSeconds((long) ((totalEpisodes - report.episode()) / rate * 60)));
-    out.printf(
-        Locale.ROOT,
-        "[%s] episode %d/%d  score %s  alpha H %s  %.0f ep/min  ETA %s%n",
-        status.phase == null ? report.phase() : status.phase,
-        report.episode(),
-        totalEpisodes,
-        number(report.scoreMean()),
-        number(report.alphaEntropy()),
-        rate,
-        eta);
+    events.forEach(out::println);
+    events.clear();
     out.flush();
   }
 
-  private static String number(Double value) {
-    return value == null ? "-" : String.format(Locale.ROOT, "%.2f", value);
+  private void line(EpisodeRecord record, ProgressReport report) {
+    StringBuilder b =
+        new StringBuilder()
+            .append('[')
+            .append(record.phase())
+            .append("] episode ")
+            .append(record.episode())
+            .append('/')
+            .append(totalEpisodes);
+    EpisodeRecord.Window w = record.window();
+    if (w != null) {
+      b.append("  score mean ")
+          .append(NumberText.of(w.scoreMean()))
+          .append(" (last ")
+          .append(w.episodes())
+          .append(')');
+    } else {
+      b.append("  score ").append(NumberText.of(record.score()));
+    }
+    if (record.alphaEntropy() != null) {
+      b.append("  alpha entropy ").append(NumberText.of(record.alphaEntropy()));
+    }
+    Double rate = report.episodesPerMinute();
+    if (rate != null && rate > 0) {
+      b.append("  ").append(NumberText.of(rate)).append(" ep/min");
+      long remaining = Math.max(0, totalEpisodes - record.episode());
+      b.append("  ETA ").append(format(Duration.ofSeconds((long) (remaining / rate * 60))));
+    }
+    out.println(b);
   }
 
   private static String format(Duration d) {

@@ -1,9 +1,11 @@
 package dev.ratchet.cli.runs;
 
+import dev.ratchet.api.NumberText;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.RunMetric;
+import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.core.storage.CheckpointStore;
@@ -52,7 +54,7 @@ public final class StatusText {
                   ? ""
                   : "   " + num(s.metrics.episodesPerMinute) + " episodes/min"));
     }
-    if (s.estimatedCompletionTime != null && !s.state.isFinal()) {
+    if (s.estimatedCompletionTime != null && !s.state.isFinal() && s.state != RunState.SUSPENDED) {
       line(b, "ETA", s.estimatedCompletionTime);
     }
     line(b, "Best", checkpoint(s.bestCheckpoint));
@@ -204,12 +206,6 @@ public final class StatusText {
   }
 
   static String num(Double v) {
-    if (v == null) {
-      return "-";
-    }
-    double a = Math.abs(v);
-    return a != 0 && (a < 0.01 || a >= 1e6)
-        ? String.format(Locale.ROOT, "%.3g", v)
-        : String.format(Locale.ROOT, "%.2f", v);
+    return NumberText.of(v);
   }
 }

@@ -101,6 +101,14 @@ final class CheckpointCatalog {
     return new CheckpointCatalog(run, List.copyOf(kept), rejected);
   }
 
+  /** This catalog less the checkpoints {@code attempt} committed after {@code episode}. */
+  CheckpointCatalog withoutAfter(int attempt, long episode) {
+    return new CheckpointCatalog(
+        run,
+        usable.stream().filter(m -> m.attempt() != attempt || m.episode() <= episode).toList(),
+        rejected);
+  }
+
   /** The first checkpoint {@code attempt} committed at or after {@code episode}. */
   Optional<CheckpointManifest> firstOf(int attempt, long episode) {
     return usable.stream()

@@ -13,12 +13,28 @@ import dev.ratchet.api.trainer.TrainerConfig;
  * @param trainerPort port of the trainer's HTTP endpoints
  * @param preemptGraceSeconds seconds between SIGTERM and SIGKILL for a stopping trainer, when the
  *     spec sets none
+ * @param suspendWording how the platform's users suspend and resume, for messages
  */
 public record PlatformDefaults(
     String storageEndpoint,
     boolean storageEndpointFixed,
     int trainerPort,
-    long preemptGraceSeconds) {
+    long preemptGraceSeconds,
+    SuspendWording suspendWording) {
+
+  /** A cluster platform's defaults: suspended and resumed through {@code spec.suspend}. */
+  public PlatformDefaults(
+      String storageEndpoint,
+      boolean storageEndpointFixed,
+      int trainerPort,
+      long preemptGraceSeconds) {
+    this(
+        storageEndpoint,
+        storageEndpointFixed,
+        trainerPort,
+        preemptGraceSeconds,
+        SuspendWording.CLUSTER);
+  }
 
   /** Defaults of a platform that supplies nothing. */
   public static final PlatformDefaults NONE =

@@ -32,13 +32,16 @@ final class RunTransitions {
   private final RestartPolicy restarts;
   private final StatusRecorder recorder;
   private final AttemptLauncher launcher;
+  private final SuspendWording suspendWording;
 
   RunTransitions(
       PhasePolicy phases,
       DivergencePolicy divergence,
       RestartPolicy restarts,
       StatusRecorder recorder,
-      AttemptLauncher launcher) {
+      AttemptLauncher launcher,
+      SuspendWording suspendWording) {
+    this.suspendWording = suspendWording;
     this.phases = phases;
     this.divergence = divergence;
     this.restarts = restarts;
@@ -194,7 +197,8 @@ final class RunTransitions {
     int i = s.currentAttempt.phaseIndex;
     if (i == t.spec.phases.size() - 1) {
       t.stopIfActive("the last phase's gate held: " + why, true);
-      succeed(t, "The last phase " + s.phase + " ended at episode " + episode + ": " + why);
+      succeed(
+          t, "The last phase " + s.phase + " ended at episode " + episode + ": " + why, episode);
       return;
     }
     String reason = "phase " + s.phase + " ended at episode " + episode + ": " + why;
@@ -224,7 +228,7 @@ final class RunTransitions {
     OptionalInt next = phases.nextPhase(t.spec, i, episode);
     if (next.isEmpty()) {
       t.catalog.newestOfLine(a).ifPresent(m -> addPhaseEnd(t, m.id()));
-      succeed(t, "All phases finished at episode " + episode);
+      succeed(t, "All phases finished at episode " + episode, episode);
       return;
     }
     int j = next.getAsInt();
@@ -361,11 +365,15 @@ final class RunTransitions {
     TrainingRunStatus s = t.status;
     if (s.state != RunState.SUSPENDED) {
       recorder.history(
-          t, HistoryType.SUSPEND, s.phase, null, s.episode, "spec.suspend was set to true");
+          t, HistoryType.SUSPEND, s.phase, null, s.episode, suspendWording.suspendedBecause());
       t.event(EventType.SUSPENDED, "Suspended: the trainer writes a preempt checkpoint and stops.");
       s.state = RunState.SUSPENDED;
       s.message =
-          "Suspended (spec.suspend is true); set it to false to resume from the latest checkpoint.";
+          "Suspended ("
+              + suspendWording.suspendedBecause()
+              + "); "
+              + suspendWording.howToResume()
+              + ".";
     }
     t.stopIfActive("the run is suspended", true);
   }
@@ -373,7 +381,7 @@ final class RunTransitions {
   void resume(Turn t) {
     TrainingRunStatus s = t.status;
     recorder.history(
-        t, HistoryType.RESUME, null, s.phase, s.episode, "spec.suspend was set to false");
+        t, HistoryType.RESUME, null, s.phase, s.episode, suspendWording.resumedBecause());
     t.event(EventType.RESUMED, "Resumed from the latest checkpoint.");
     s.state = RunState.PENDING;
     if (s.nextAttempt == null && s.attempt != null) {
@@ -395,23 +403,16 @@ final class RunTransitions {
     s.state = RunState.EARLY_STOPPED;
     s.completionTime = t.time();
     s.nextAttempt = null;
-    s.message =
-        "Early stopped at episode "
-            + episode
-            + ": "
-            + why
-            + ". The best checkpoint is "
-            + StatusRecorder.where(s.bestCheckpoint)
-            + ".";
+    recorder.ended(t, "Early stopped at episode " + episode + ": " + why, episode);
     t.event(EventType.EARLY_STOPPED, s.message);
   }
 
-  private void succeed(Turn t, String why) {
+  private void succeed(Turn t, String why, long episode) {
     TrainingRunStatus s = t.status;
     s.state = RunState.SUCCEEDED;
     s.completionTime = t.time();
     s.nextAttempt = null;
-    s.message = why + ". The best checkpoint is " + StatusRecorder.where(s.bestCheckpoint) + ".";
+    recorder.ended(t, why, episode);
     t.event(EventType.SUCCEEDED, s.message);
   }
 

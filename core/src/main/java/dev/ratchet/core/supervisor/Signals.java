@@ -26,6 +26,6 @@ final class Signals {
 
   /** A number for people: up to 4 significant digits. */
   static String fmt(double value) {
-    return String.format(java.util.Locale.ROOT, "%.4g", value).replaceAll("\\.?0+(e|$)", "$1");
+    return dev.ratchet.api.NumberText.of(value);
   }
 }

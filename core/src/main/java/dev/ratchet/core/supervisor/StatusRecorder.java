@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Writes what was observed and decided into status: metrics, checkpoint references, history (newest
@@ -36,6 +35,9 @@ final class StatusRecorder {
 
   /** Most rejected checkpoint ids remembered, so status stays small. */
   static final int REJECTED_LIMIT = 20;
+
+  /** At most this many checkpoint events per listing (a first listing may find many). */
+  static final int ANNOUNCE_LIMIT = 10;
 
   private final DivergencePolicy divergence;
 
@@ -88,22 +90,9 @@ final class StatusRecorder {
     // an empty listing may be a storage hiccup: keep the references we had
     if (!catalog.isEmpty()) {
       CheckpointManifest latest = catalog.latest().orElseThrow();
-      if (s.latestCheckpoint == null || !latest.id().equals(s.latestCheckpoint.id)) {
-        t.event(
-            EventType.CHECKPOINT_COMMITTED,
-            "Checkpoint "
-                + latest.id()
-                + " ("
-                + latest.kind()
-                + ") committed at episode "
-                + latest.episode()
-                + " in phase "
-                + latest.phase()
-                + ".");
-      }
+      announceCommitted(t, catalog, s.latestCheckpoint);
       s.latestCheckpoint = catalog.ref(latest);
-      Optional<CheckpointManifest> best = catalog.best(t.spec.checkpoints.best);
-      s.bestCheckpoint = best.map(catalog::ref).orElse(s.bestCheckpoint);
+      rankBest(t);
       Double threshold =
           t.spec.divergence.enabled ? divergence.threshold(t.spec.divergence, w) : null;
       s.lastGoodCheckpoint =
@@ -128,6 +117,67 @@ final class StatusRecorder {
     w.rejectedCheckpoints =
         new ArrayList<>(
             rejected.subList(Math.max(0, rejected.size() - REJECTED_LIMIT), rejected.size()));
+  }
+
+  /**
+   * One event per checkpoint committed since the last listing, in the order they were written
+   * (announcing only the newest hid the ones committed between two reads, the best among them).
+   */
+  private static void announceCommitted(Turn t, CheckpointCatalog catalog, CheckpointRef before) {
+    List<CheckpointManifest> all = catalog.all();
+    int from = 0;
+    if (before != null) {
+      List<String> ids = all.stream().map(CheckpointManifest::id).toList();
+      int i = ids.lastIndexOf(before.id);
+      from = i >= 0 ? i + 1 : all.size() - 1; // the previous latest is gone: the newest is new
+    }
+    List<CheckpointManifest> fresh =
+        all.subList(Math.max(from, all.size() - ANNOUNCE_LIMIT), all.size());
+    for (CheckpointManifest m : fresh) {
+      t.event(
+          EventType.CHECKPOINT_COMMITTED,
+          "Checkpoint "
+              + m.id()
+              + " ("
+              + m.kind()
+              + ") committed at episode "
+              + m.episode()
+              + " in phase "
+              + m.phase()
+              + ".");
+    }
+  }
+
+  /**
+   * The best checkpoint. Once the run has ended, checkpoints its last attempt committed after the
+   * end episode (while it stopped) are not ranked, so the best named when it ended stays the best
+   * unless a checkpoint from before the end is listed late; the message then names the new one.
+   */
+  void rankBest(Turn t) {
+    TrainingRunStatus s = t.status;
+    WatchStatus w = t.watch();
+    CheckpointCatalog catalog = t.catalog;
+    if (s.state.isFinal() && w.endEpisode != null && s.currentAttempt != null) {
+      catalog = catalog.withoutAfter(s.currentAttempt.number, w.endEpisode);
+    }
+    s.bestCheckpoint =
+        catalog.best(t.spec.checkpoints.best).map(catalog::ref).orElse(s.bestCheckpoint);
+    if (s.state.isFinal() && w.endReason != null) {
+      s.message = endMessage(w.endReason, s.bestCheckpoint);
+    }
+  }
+
+  /** The run ended at {@code episode} for {@code why}: the message names the best checkpoint. */
+  void ended(Turn t, String why, long episode) {
+    WatchStatus w = t.watch();
+    w.endEpisode = episode;
+    w.endReason = why;
+    rankBest(t);
+    t.status.message = endMessage(why, t.status.bestCheckpoint);
+  }
+
+  private static String endMessage(String why, CheckpointRef best) {
+    return why + ". The best checkpoint is " + where(best) + ".";
   }
 
   /** The checkpoints cannot be listed: says so once, and why in the message while it lasts. */
@@ -257,8 +307,8 @@ final class StatusRecorder {
 
   private static void eta(Turn t, ProgressReport p) {
     TrainingRunStatus s = t.status;
-    if (s.state != null && s.state.isFinal()) {
-      s.estimatedCompletionTime = null;
+    if (s.state != null && (s.state.isFinal() || s.state == RunState.SUSPENDED)) {
+      s.estimatedCompletionTime = null; // nothing trains towards an end
       return;
     }
     if (p == null || p.episodesPerMinute() == null || !(p.episodesPerMinute() > 0)) {

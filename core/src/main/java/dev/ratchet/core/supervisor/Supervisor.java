@@ -55,7 +55,9 @@ public final class Supervisor {
   /** A supervisor whose trainer configs take {@code defaults} where a spec leaves them out. */
   public Supervisor(PlatformDefaults defaults) {
     this.launcher = new AttemptLauncher(phases, new TrainerConfigResolver(defaults));
-    this.transitions = new RunTransitions(phases, divergence, restarts, recorder, launcher);
+    this.transitions =
+        new RunTransitions(
+            phases, divergence, restarts, recorder, launcher, defaults.suspendWording());
   }
 
   /** Decides for a TrainingRun resource from its current status. */
