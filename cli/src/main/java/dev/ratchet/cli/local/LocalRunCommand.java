@@ -15,9 +15,11 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -177,6 +179,9 @@ public final class LocalRunCommand implements Callable<Integer> {
       TrainingRun run, TrainingRunStatus status, EmbeddedS3Server s3, Path dir) {
     var storage = run.getSpec().checkpoints.storage;
     String name = run.getMetadata().getName();
+    // After Ctrl-C the JVM is shutting down, and ImageIO's file cache registers a shutdown hook
+    // for every PNG it writes, which then throws: the charts are small, memory caches them.
+    ImageIO.setUseCache(false);
     try {
       var episodes =
           new RunFiles(s3.client(), storage.bucket, storage.prefix, LocalPlatform.NAMESPACE, name)
@@ -193,10 +198,15 @@ public final class LocalRunCommand implements Callable<Integer> {
   /** The final line: the run's state and message as status.yaml holds them, and where to look. */
   private static String summary(String name, TrainingRunStatus status, Path runDir, Path workdir) {
     String message = status.message != null ? status.message : "at episode " + status.episode + ".";
+    // "Suspended (Ctrl-C); ..." names the state itself: "Run x Suspended: Suspended" would stutter
+    boolean namesState =
+        message
+            .replace(" ", "")
+            .toLowerCase(Locale.ROOT)
+            .startsWith(status.state.label().toLowerCase(Locale.ROOT));
     return "Run "
         + name
-        + " "
-        + status.state.label()
+        + (namesState ? "" : " " + status.state.label())
         + ": "
         + message
         + " Checkpoints are stored under "

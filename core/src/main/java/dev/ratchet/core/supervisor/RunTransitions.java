@@ -366,7 +366,11 @@ final class RunTransitions {
     if (s.state != RunState.SUSPENDED) {
       recorder.history(
           t, HistoryType.SUSPEND, s.phase, null, s.episode, suspendWording.suspendedBecause());
-      t.event(EventType.SUSPENDED, "Suspended: the trainer writes a preempt checkpoint and stops.");
+      t.event(
+          EventType.SUSPENDED,
+          "The trainer writes a preempt checkpoint and stops ("
+              + suspendWording.suspendedBecause()
+              + ").");
       s.state = RunState.SUSPENDED;
       s.message =
           "Suspended ("
