@@ -21,7 +21,7 @@ final class ProgressPrinter {
   private final long everyEpisodes;
   private final long totalEpisodes;
   private final List<String> events = new ArrayList<>();
-  private long lastPrinted = -1;
+  private long lastSeen = -1;
   private int lastAttempt = -1;
 
   ProgressPrinter(PrintWriter out, long everyEpisodes, long totalEpisodes) {
@@ -46,12 +46,15 @@ final class ProgressPrinter {
   void turnEnded(ProgressReport report) {
     if (report != null && report.episodes() != null) {
       for (EpisodeRecord record : report.episodes()) {
-        boolean newAttempt = record.attempt() != lastAttempt;
-        if (newAttempt || record.episode() / everyEpisodes != lastPrinted / everyEpisodes) {
+        // every N-th episode; or, where records were left out, the first after a multiple of N
+        boolean crossed =
+            record.attempt() == lastAttempt
+                && record.episode() / everyEpisodes > lastSeen / everyEpisodes;
+        if (record.episode() % everyEpisodes == 0 || crossed) {
           line(record, report);
-          lastPrinted = record.episode();
-          lastAttempt = record.attempt();
         }
+        lastSeen = record.episode();
+        lastAttempt = record.attempt();
       }
     }
     events.forEach(out::println);

@@ -105,13 +105,30 @@ class LocalRunTest {
         .contains("[train] episode")
         .contains("» CheckpointCommitted:")
         .contains("ep/min")
-        .containsPattern(
-            "Run cartpole-quickstart Succeeded at episode \\d+\\. Best checkpoint ep-");
+        .doesNotContain("episode 0/")
+        .doesNotContain("alpha entropy")
+        .containsPattern("Run cartpole-quickstart Succeeded: .* ended at episode \\d+");
+    // One line per 20 episodes (1000 / 50), from the trainer's records however seldom it is read
+    assertThat(lines.lines().filter(l -> l.startsWith("[train] episode ")))
+        .allSatisfy(
+            l ->
+                assertThat(
+                        Long.parseLong(l.replaceAll("^\\[train\\] episode (\\d+)/.*", "$1")) % 20)
+                    .as(l)
+                    .isZero());
+    // One best checkpoint everywhere: the event, the final line, status.yaml and the report
+    String best = status.bestCheckpoint.id;
+    assertThat(lines.lines().filter(l -> l.startsWith("» Succeeded:")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("The best checkpoint is " + best + " ");
+    assertThat(lines.strip().lines().reduce((a, b) -> b).orElseThrow())
+        .contains("The best checkpoint is " + best + " ");
     // The last line says where the report is; the report has the phase table and its charts.
     Path report = workdir.resolve("cartpole-quickstart/report/report.md");
     assertThat(lines.strip().lines().reduce((a, b) -> b).orElseThrow())
         .endsWith("Report: " + report + ".");
     assertThat(Files.readString(report))
+        .contains(best)
         .contains("| phase | episodes | score mean ± std |")
         .containsPattern("\\| train \\| \\d+ \\(1–\\d+\\) \\|");
     for (String png : List.of("score.png", "score-distribution.png")) {
