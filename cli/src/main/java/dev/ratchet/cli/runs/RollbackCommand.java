@@ -22,7 +22,8 @@ public final class RollbackCommand extends RunVerb {
       names = "--to",
       defaultValue = "best",
       description =
-          "best, or a checkpoint id such as ep-000001200-a0002 (default: ${DEFAULT-VALUE}).")
+          "Where to roll back to: best, or a checkpoint id such as ep-000001200-a0002 (default:"
+              + " ${DEFAULT-VALUE}).")
   String to;
 
   @Override
