@@ -5,6 +5,7 @@ import dev.ratchet.cli.runs.CheckpointsCommand;
 import dev.ratchet.cli.runs.ReportCommand;
 import dev.ratchet.cli.runs.RollbackCommand;
 import dev.ratchet.cli.runs.StatusCommand;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -43,6 +44,20 @@ public final class RatchetCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final Path currentDirectory;
+
+  private RatchetCommand(Path currentDirectory) {
+    this.currentDirectory = currentDirectory;
+  }
+
+  /**
+   * Where relative paths the user did not type are taken from: the local workdir a hint points at,
+   * the default folder of a report.
+   */
+  public Path currentDirectory() {
+    return currentDirectory;
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -58,7 +73,12 @@ public final class RatchetCommand implements Runnable {
    * #EXIT_FAILURE}: never a stack trace, unless {@value #DEBUG_ENV} is set.
    */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new RatchetCommand())
+    return newCommandLine(Path.of(""));
+  }
+
+  /** The same, with relative defaults taken from {@code currentDirectory} (for tests). */
+  public static CommandLine newCommandLine(Path currentDirectory) {
+    return new CommandLine(new RatchetCommand(currentDirectory))
         .setExitCodeExceptionMapper(e -> EXIT_BAD_INPUT)
         .setParameterExceptionHandler(RatchetCommand::badUsage)
         .setExecutionExceptionHandler(RatchetCommand::unexpected);
