@@ -58,6 +58,30 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aFileWithASchemaMistakeAndACrossFieldMistakeGetsBothMessagesAtOnce(@TempDir Path dir)
+      throws IOException {
+    Path bad = dir.resolve("two-mistakes.yaml");
+    Files.writeString(
+        bad,
+        Files.readString(Path.of("../examples/cartpole-quickstart.yaml"))
+            .replace("gamma: 0.99", "gamma: 1.5")
+            .replace("  - name: train\n", "  - name: train\n    routing: sparsemax\n"));
+
+    int exit = run("validate", bad.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            bad
+                + ": spec.ppo.gamma: must be at most 1, got 1.5"
+                + System.lineSeparator()
+                + bad
+                + ": spec.phases[0].routing: sparsemax only applies to model.architecture moe;"
+                + " use softmax or set the architecture"
+                + System.lineSeparator());
+  }
+
+  @Test
   void missingFileAndUnknownVerbExitTwo(@TempDir Path dir) {
     assertThat(run("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("nope.yaml: cannot be read");

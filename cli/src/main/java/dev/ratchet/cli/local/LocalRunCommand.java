@@ -30,9 +30,10 @@ import picocli.CommandLine.Parameters;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a TrainingRun on this machine: trainer child processes, an embedded S3 server under",
-      "the workdir, and the same decisions as the operator. Ctrl-C suspends after a preempt",
-      "checkpoint; running the command again resumes."
+      "Run a TrainingRun on this machine, deciding as the operator would.",
+      "The trainers run as child processes and store their checkpoints in an embedded S3 server"
+          + " under the workdir.",
+      "Ctrl-C suspends the run after a preempt checkpoint; the same command resumes it."
     })
 public final class LocalRunCommand implements Callable<Integer> {
 
@@ -48,7 +49,8 @@ public final class LocalRunCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "9400",
-      description = "Port of the local /metrics endpoint (default: ${DEFAULT-VALUE}).")
+      converter = PortConverter.class,
+      description = "Port of the local /metrics endpoint, 1-65535 (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(

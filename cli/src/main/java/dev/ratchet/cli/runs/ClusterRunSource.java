@@ -17,18 +17,40 @@ import java.util.Map;
 /**
  * Runs of a namespace of the cluster the current kubeconfig points at; their storage is reached
  * with the credentials of the run's Secret, at the spec's endpoint or one given on the command line
- * (a port-forward to an in-cluster MinIO).
+ * (a port-forward to an in-cluster MinIO). A cluster out of reach fails at once, naming the API
+ * server and the cause ({@link ClusterConnection}).
  */
 public final class ClusterRunSource implements RunSource {
 
   /** The operator's default credentials Secret (Helm value storage.credentialsSecret). */
   static final String DEFAULT_SECRET = "ratchet-s3";
 
+  /** Storage reached from outside the cluster may be out of reach: say so in seconds. */
+  static final long STORAGE_CONNECT_TIMEOUT_MS = 3_000;
+
+  /** MinIO's default of 5 minutes would hold a command on a server that stopped answering. */
+  static final long STORAGE_READ_WRITE_TIMEOUT_MS = 30_000;
+
+  private final ClusterConnection connection;
   private final KubernetesClient client;
   private final String namespace;
   private final String endpointOverride;
 
+  public ClusterRunSource(ClusterConnection connection, String namespace, String endpointOverride) {
+    this(connection, connection.newClient(), namespace, endpointOverride);
+  }
+
+  /** Runs read through a client configured elsewhere (tests, other tools). */
   public ClusterRunSource(KubernetesClient client, String namespace, String endpointOverride) {
+    this(ClusterConnection.of(client), client, namespace, endpointOverride);
+  }
+
+  private ClusterRunSource(
+      ClusterConnection connection,
+      KubernetesClient client,
+      String namespace,
+      String endpointOverride) {
+    this.connection = connection;
     this.client = client;
     this.namespace = namespace;
     this.endpointOverride = endpointOverride;
@@ -40,8 +62,7 @@ public final class ClusterRunSource implements RunSource {
     try {
       run = client.resources(TrainingRun.class).inNamespace(namespace).withName(name).get();
     } catch (KubernetesClientException e) {
-      throw new RunSourceException(
-          "cannot read TrainingRun " + name + " in namespace " + namespace + ": " + reason(e));
+      throw connection.failure("read TrainingRun " + name + " in namespace " + namespace, e);
     }
     if (run == null) {
       throw new RunSourceException(
@@ -76,8 +97,7 @@ public final class ClusterRunSource implements RunSource {
     try {
       secret = client.secrets().inNamespace(namespace).withName(secretName).get();
     } catch (KubernetesClientException e) {
-      throw new RunSourceException(
-          "cannot read Secret " + secretName + " in namespace " + namespace + ": " + reason(e));
+      throw connection.failure("read Secret " + secretName + " in namespace " + namespace, e);
     }
     String accessKey = secret == null ? null : value(secret, TrainerEnv.SECRET_ACCESS_KEY_FIELD);
     String secretKey = secret == null ? null : value(secret, TrainerEnv.SECRET_SECRET_KEY_FIELD);
@@ -95,6 +115,8 @@ public final class ClusterRunSource implements RunSource {
             .credentials(accessKey, secretKey)
             .region(storage.region)
             .build();
+    minio.setTimeout(
+        STORAGE_CONNECT_TIMEOUT_MS, STORAGE_READ_WRITE_TIMEOUT_MS, STORAGE_READ_WRITE_TIMEOUT_MS);
     return new RunFiles(
         minio, storage.bucket, storage.prefix, namespace, run.getMetadata().getName());
   }
@@ -116,13 +138,8 @@ public final class ClusterRunSource implements RunSource {
               io.fabric8.kubernetes.client.utils.Serialization.asJson(
                   Map.of("spec", Map.of("rollback", rollback))));
     } catch (KubernetesClientException e) {
-      throw new RunSourceException(
-          "cannot patch TrainingRun "
-              + run.getMetadata().getName()
-              + " in namespace "
-              + namespace
-              + ": "
-              + reason(e));
+      throw connection.failure(
+          "patch TrainingRun " + run.getMetadata().getName() + " in namespace " + namespace, e);
     }
   }
 
@@ -140,12 +157,6 @@ public final class ClusterRunSource implements RunSource {
           Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
     return null;
-  }
-
-  private static String reason(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
   }
 
   @Override

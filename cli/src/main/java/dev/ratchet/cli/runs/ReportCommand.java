@@ -11,7 +11,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ratchet report NAME --out DIR}: report.md and PNG charts from the run's records. */
+/**
+ * {@code ratchet report NAME [--out DIR]}: report.md and PNG charts from the run's records. By
+ * default the report goes next to the run's own files: into the workdir for a local run, into
+ * {@code ./ratchet-report-NAME} for a run in a cluster (a name .gitignore covers).
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
@@ -20,20 +24,27 @@ import picocli.CommandLine.Option;
             + " per phase) from a run's stored episode records.")
 public final class ReportCommand extends RunVerb {
 
+  /** The folder of a cluster run's report in the current directory, before the run's name. */
+  static final String CLUSTER_REPORT_PREFIX = "ratchet-report-";
+
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Folder to write to (default: WORKDIR/NAME/report, or ./NAME-report).")
+      description =
+          "Folder to write to, relative to the current directory (default: WORKDIR/NAME/report"
+              + " with --workdir, else ./"
+              + CLUSTER_REPORT_PREFIX
+              + "NAME).")
   Path outDir;
 
   @Override
   int run(RunSource runs, TrainingRun run, PrintWriter out) throws RunSourceException {
     Path dir =
         outDir != null
-            ? outDir
+            ? currentDirectory().resolve(outDir)
             : source.workdir != null
-                ? source.workdir.resolve(name).resolve("report")
-                : Path.of(name + "-report");
+                ? currentDirectory().resolve(source.workdir).resolve(name).resolve("report")
+                : currentDirectory().resolve(CLUSTER_REPORT_PREFIX + name);
     Path report = write(runs, run, dir);
     out.println("Report of " + name + ": " + report);
     return 0;

@@ -5,6 +5,8 @@ import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.core.storage.CheckpointStore;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +24,8 @@ public final class RollbackCommand extends RunVerb {
       names = "--to",
       defaultValue = "best",
       description =
-          "best, or a checkpoint id such as ep-000001200-a0002 (default: ${DEFAULT-VALUE}).")
+          "Where to roll back to: best, or a checkpoint id such as ep-000001200-a0002 (default:"
+              + " ${DEFAULT-VALUE}).")
   String to;
 
   @Override
@@ -79,9 +82,11 @@ public final class RollbackCommand extends RunVerb {
     }
     String nonce = nextNonce(runs, run);
     runs.requestRollback(run, to, nonce);
+    List<String> status = new ArrayList<>(List.of("ratchet", "status", name));
+    status.addAll(source.given()); // the same run: the user's --workdir or -n
     out.printf(
-        "Asked %s (%s) to roll back to %s (nonce %s); follow it with: ratchet status %s%n",
-        name, runs.where(), to, nonce, name);
+        "Asked %s (%s) to roll back to %s (nonce %s); follow it with: %s%n",
+        name, runs.where(), to, nonce, CommandWords.join(status));
     return 0;
   }
 

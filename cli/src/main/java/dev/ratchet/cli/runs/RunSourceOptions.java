@@ -1,12 +1,15 @@
 package dev.ratchet.cli.runs;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where the run verbs look for a run: the current kubeconfig's cluster, or a local workdir. */
 public final class RunSourceOptions {
+
+  /** The workdir {@code ratchet local run} uses unless given {@code --workdir}. */
+  static final String DEFAULT_LOCAL_WORKDIR = ".ratchet";
 
   @Option(
       names = {"-n", "--namespace"},
@@ -25,14 +28,41 @@ public final class RunSourceOptions {
               + " inside the cluster (e.g. http://127.0.0.1:9000 after kubectl port-forward).")
   String s3Endpoint;
 
-  /** Opens the source these options name. */
-  public RunSource open() {
+  /**
+   * Opens the source these options name: a workdir relative to {@code currentDirectory}, or a
+   * cluster found as kubectl finds it.
+   */
+  public RunSource open(Path currentDirectory) throws RunSourceException {
     if (workdir != null) {
-      return new LocalRunSource(workdir);
+      return new LocalRunSource(currentDirectory.resolve(workdir));
     }
-    // The current kubeconfig (KUBECONFIG or ~/.kube/config), as kubectl uses it.
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    String ns = namespace != null ? namespace : client.getNamespace();
-    return new ClusterRunSource(client, ns != null ? ns : "default", s3Endpoint);
+    ClusterConnection cluster = ClusterConnection.find();
+    return new ClusterRunSource(
+        cluster, namespace != null ? namespace : cluster.namespace(), s3Endpoint);
+  }
+
+  /** Whether the run is read from a cluster rather than a workdir. */
+  boolean cluster() {
+    return workdir == null;
+  }
+
+  /** The options as the user gave them, to repeat in a command suggested to them. */
+  List<String> given() {
+    List<String> words = new ArrayList<>();
+    if (workdir != null) {
+      words.addAll(List.of("--workdir", workdir.toString()));
+    }
+    if (namespace != null) {
+      words.addAll(List.of("-n", namespace));
+    }
+    if (s3Endpoint != null) {
+      words.addAll(List.of("--s3-endpoint", s3Endpoint));
+    }
+    return words;
+  }
+
+  /** Names of the options that only mean something for a run in a cluster. */
+  static boolean clusterOnly(String optionName) {
+    return List.of("-n", "--namespace", "--s3-endpoint").contains(optionName);
   }
 }

@@ -1,6 +1,7 @@
 package dev.ratchet.cli.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.CheckpointKind;
@@ -14,9 +15,13 @@ import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
+import dev.ratchet.cli.local.LocalPlatform;
+import dev.ratchet.cli.local.RollbackRequestFile;
+import dev.ratchet.cli.local.StatusFile;
 import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -25,13 +30,18 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +144,7 @@ class RunVerbsTest {
   @AfterEach
   void forgetKubeconfig() {
     System.clearProperty("kubeconfig");
+    System.clearProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY);
     client.resources(TrainingRun.class).inNamespace(NS).withName(RUN).delete();
   }
 
@@ -275,15 +286,60 @@ class RunVerbsTest {
             .build());
   }
 
-  static Result ratchet(String... args) {
+  /** The command run in this test's own folder, so that no .ratchet of the checkout is seen. */
+  Result ratchet(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        RatchetCommand.newCommandLine()
+        RatchetCommand.newCommandLine(tmp)
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
             .execute(args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /** A port nothing listens on: bound, read and closed again. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A kubeconfig whose only cluster is {@code server}; the verbs read it instead of the usual. */
+  private Path useKubeconfig(String server) throws IOException {
+    Path kubeconfig = tmp.resolve("unreachable-kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: gone
+          cluster: {server: "%s"}
+        contexts:
+        - name: gone
+          context: {cluster: gone, namespace: %s, user: me}
+        current-context: gone
+        users:
+        - name: me
+          user: {token: test}
+        """
+            .formatted(server, NS));
+    System.setProperty("kubeconfig", kubeconfig.toString());
+    return kubeconfig;
+  }
+
+  /** A run of the local mode under {@code workdir}: its file and, when given, its status. */
+  private static void localRun(Path workdir, TrainingRunStatus status) throws IOException {
+    Path runDir = workdir.resolve(RUN);
+    Files.createDirectories(runDir);
+    Files.copy(
+        ROOT.resolve("examples/cartpole-quickstart.yaml"),
+        runDir.resolve(LocalPlatform.RUN_FILE),
+        StandardCopyOption.REPLACE_EXISTING);
+    if (status != null) {
+      new StatusFile(runDir.resolve(LocalPlatform.STATUS_FILE)).write(status);
+    }
   }
 
   private TrainingRun current() {
@@ -415,5 +471,172 @@ class RunVerbsTest {
       assertThat(records.get(250).episode()).isEqualTo(201);
       assertThat(records.get(250).attempt()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void aClusterThatRefusesConnectionsIsNamedWithTheCauseWithinThreeSeconds() throws Exception {
+    String server = "http://127.0.0.1:" + closedPort();
+    Path kubeconfig = useKubeconfig(server);
+
+    long start = System.nanoTime();
+    Result r = ratchet("status", RUN);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .isEqualTo(
+            "ratchet: cannot reach the Kubernetes API server "
+                + server
+                + "/ (from kubeconfig "
+                + kubeconfig
+                + ", context gone) to read TrainingRun "
+                + RUN
+                + " in namespace research: connection refused"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void kubernetesMasterIsNamedAsWhereTheAddressCameFrom() throws Exception {
+    String server = "http://127.0.0.1:" + closedPort();
+    System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, server);
+
+    long start = System.nanoTime();
+    Result r = ratchet("checkpoints", RUN, "-n", "elsewhere");
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo(
+            "ratchet: cannot reach the Kubernetes API server "
+                + server
+                + "/ (from KUBERNETES_MASTER) to read TrainingRun "
+                + RUN
+                + " in namespace elsewhere: connection refused"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void anUnknownApiServerHostIsNamedAsSuch() throws Exception {
+    useKubeconfig("https://no-such-api-server.invalid:6443");
+
+    Result r = ratchet("report", RUN);
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .startsWith("ratchet: cannot reach the Kubernetes API server https://no-such-api-server")
+        .endsWith(": unknown host no-such-api-server.invalid" + System.lineSeparator());
+  }
+
+  @Test
+  void withoutAKubeconfigTheVerbsSaySoAtOnceWithoutTryingAnAddress() {
+    assumeTrue(
+        System.getenv("KUBERNETES_MASTER") == null
+            && System.getenv("KUBERNETES_SERVICE_HOST") == null,
+        "this machine names a cluster outside any kubeconfig");
+    Path missing = tmp.resolve("no-kubeconfig");
+    System.setProperty("kubeconfig", missing.toString());
+
+    long start = System.nanoTime();
+    Result r = ratchet("rollback", RUN);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo(
+            "ratchet: no Kubernetes cluster to ask: no kubeconfig found (looked at "
+                + missing
+                + ") and KUBERNETES_MASTER is not set; point KUBECONFIG at a cluster's kubeconfig,"
+                + " or read a local run with --workdir DIR"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void whenTheClusterIsOutOfReachALocalRunOfTheNameIsSuggestedWithTheExactCommand()
+      throws Exception {
+    useKubeconfig("http://127.0.0.1:" + closedPort());
+    localRun(tmp.resolve(".ratchet"), null);
+
+    Result r = ratchet("report", RUN, "-n", NS, "--out", "my report");
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().lines())
+        .hasSize(2)
+        .last()
+        .isEqualTo(
+            "ratchet: .ratchet holds a local run "
+                + RUN
+                + ": ratchet report "
+                + RUN
+                + " --out 'my report' --workdir .ratchet");
+
+    // The suggestion works as printed.
+    r = ratchet("status", RUN, "--workdir", ".ratchet");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("Run " + RUN + " (workdir ");
+  }
+
+  @Test
+  void whenTheClusterHasNoSuchRunALocalRunOfTheNameIsSuggested() throws Exception {
+    localRun(tmp.resolve(".ratchet"), null);
+    client.resources(TrainingRun.class).inNamespace(NS).withName(RUN).delete();
+
+    Result r = ratchet("status", RUN);
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().lines())
+        .containsExactly(
+            "ratchet: no TrainingRun "
+                + RUN
+                + " in namespace research (kubectl get tr -n research lists them; pick another"
+                + " with --namespace)",
+            "ratchet: .ratchet holds a local run "
+                + RUN
+                + ": ratchet status "
+                + RUN
+                + " --workdir .ratchet");
+  }
+
+  @Test
+  void rollbackSuggestsFollowingTheRunWithTheNamespaceTheUserGave() {
+    Result r = ratchet("rollback", RUN, "-n", NS);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).endsWith("follow it with: ratchet status " + RUN + " -n research\n");
+  }
+
+  @Test
+  void rollbackOfALocalRunSuggestsFollowingItInTheSameWorkdir() throws Exception {
+    localRun(tmp.resolve("runs"), status());
+
+    Result r = ratchet("rollback", RUN, "--workdir", "runs");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).endsWith("follow it with: ratchet status " + RUN + " --workdir runs\n");
+    assertThat(
+            new RollbackRequestFile(
+                    tmp.resolve("runs").resolve(RUN).resolve(LocalPlatform.ROLLBACK_FILE))
+                .read()
+                .to)
+        .isEqualTo("best");
+  }
+
+  @Test
+  void aReportWithoutOutGoesToRatchetReportNameInTheCurrentDirectory() throws Exception {
+    Result r = ratchet("report", RUN);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    Path report = tmp.resolve("ratchet-report-" + RUN).resolve("report.md");
+    assertThat(report).exists();
+    assertThat(r.out()).isEqualTo("Report of " + RUN + ": " + report + System.lineSeparator());
+  }
+
+  @Test
+  void theReportFoldersTheVerbsWriteByDefaultAreIgnoredByGit() throws IOException {
+    assertThat(Files.readAllLines(ROOT.resolve(".gitignore")))
+        .contains(".ratchet/", "ratchet-report-*/", "/report/");
   }
 }

@@ -15,6 +15,11 @@ final class FieldPaths {
     return path.startsWith(".") ? path.substring(1) : path;
   }
 
+  /** Whether {@code path} is {@code other} or a field or item inside it. */
+  static boolean inside(String path, String other) {
+    return path.equals(other) || path.startsWith(other + ".") || path.startsWith(other + "[");
+  }
+
   static String child(String parent, String field) {
     return parent.isEmpty() ? field : parent + "." + field;
   }

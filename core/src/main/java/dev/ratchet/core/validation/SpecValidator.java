@@ -12,14 +12,17 @@ import dev.ratchet.api.v1alpha1.TrainerSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The rules of a TrainingRun spec that span several fields and so cannot live in the CRD schema.
- * Runs on a spec that already passed the schema; the operator and the local mode share it.
+ * Runs on a spec that passed the schema (the operator, the local mode), or, to report every mistake
+ * of a file at once, on one that did not ({@link #validateDespiteSchemaViolations}).
  */
 public final class SpecValidator {
 
@@ -29,18 +32,71 @@ public final class SpecValidator {
   /** Returns every violation found, in field order; empty when the spec is valid. */
   public List<Violation> validate(TrainingRunSpec spec) {
     List<Violation> violations = new ArrayList<>();
-    boolean moe = spec.model.architecture == Architecture.MOE;
-    checkEnvironment(spec, violations);
-    checkModel(spec, violations);
-    checkPpo(spec, violations);
-    checkPhases(spec, moe, violations);
-    checkDivergence(spec, moe, violations);
-    if (spec.earlyStopping != null) {
-      checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, violations);
+    for (Rule rule : rules(spec)) {
+      rule.check().accept(violations);
     }
-    checkTrainerEnv(spec, violations);
-    checkTrainerPod(spec.trainer, violations);
     return violations;
+  }
+
+  /**
+   * The same rules on a spec that failed the schema at {@code rejectedFields}, so that one reading
+   * reports both kinds of mistake. A rule that reads a rejected field, or meets a value the schema
+   * found missing, is skipped (its verdict would follow from the mistake, not add one); a violation
+   * on a rejected field is left out, as the schema's message already covers that field.
+   */
+  public List<Violation> validateDespiteSchemaViolations(
+      TrainingRunSpec spec, Collection<String> rejectedFields) {
+    List<Violation> violations = new ArrayList<>();
+    for (Rule rule : rules(spec)) {
+      if (rule.reads().stream().anyMatch(read -> overlapsAny(read, rejectedFields))) {
+        continue;
+      }
+      List<Violation> found = new ArrayList<>();
+      try {
+        rule.check().accept(found);
+      } catch (RuntimeException e) {
+        // A null where the schema requires a value (reported there): this rule cannot judge.
+        continue;
+      }
+      found.stream().filter(v -> !overlapsAny(v.path(), rejectedFields)).forEach(violations::add);
+    }
+    return violations;
+  }
+
+  /**
+   * One cross-field rule: the fields it reads besides the ones it reports on, and the check.
+   *
+   * @param reads field paths whose value decides the rule's verdict on other fields
+   * @param check adds the rule's violations to the list it is given
+   */
+  private record Rule(List<String> reads, Consumer<List<Violation>> check) {}
+
+  private static List<Rule> rules(TrainingRunSpec spec) {
+    String architecture = "spec.model.architecture";
+    boolean moe = spec.model != null && spec.model.architecture == Architecture.MOE;
+    return List.of(
+        new Rule(List.of("spec.environment.name"), v -> checkEnvironment(spec, v)),
+        new Rule(List.of(), v -> checkModel(spec, v)),
+        new Rule(
+            List.of("spec.environment.numEnvs", "spec.ppo.rolloutSteps", architecture),
+            v -> checkPpo(spec, v)),
+        new Rule(List.of(architecture), v -> checkPhases(spec, moe, v)),
+        new Rule(List.of(architecture, "spec.model.experts"), v -> checkBands(spec, moe, v)),
+        new Rule(List.of(architecture), v -> checkDivergence(spec, moe, v)),
+        new Rule(
+            List.of(architecture),
+            v -> {
+              if (spec.earlyStopping != null) {
+                checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, v);
+              }
+            }),
+        new Rule(List.of(), v -> checkTrainerEnv(spec, v)),
+        new Rule(List.of(), v -> checkTrainerPod(spec.trainer, v)));
+  }
+
+  /** Whether {@code path} is one of {@code fields}, inside one, or holds one. */
+  private static boolean overlapsAny(String path, Collection<String> fields) {
+    return fields.stream().anyMatch(f -> FieldPaths.inside(path, f) || FieldPaths.inside(f, path));
   }
 
   /**
@@ -143,8 +199,19 @@ public final class SpecValidator {
       checkConditions(phase.until.anyOf, path + ".until.anyOf", moe, violations);
       checkConditions(phase.until.allOf, path + ".until.allOf", moe, violations);
       checkMoeOnlyFields(phase, path, moe, violations);
-      if (moe && phase.moe != null && phase.moe.alphaEntropyTarget != null) {
-        checkBand(phase.moe.alphaEntropyTarget, path + ".moe.alphaEntropyTarget", spec, violations);
+    }
+  }
+
+  /** The alpha-entropy bands of a moe run's phases, which depend on its number of experts. */
+  private static void checkBands(TrainingRunSpec spec, boolean moe, List<Violation> violations) {
+    for (int i = 0; moe && i < spec.phases.size(); i++) {
+      PhaseSpec phase = spec.phases.get(i);
+      if (phase.moe != null && phase.moe.alphaEntropyTarget != null) {
+        checkBand(
+            phase.moe.alphaEntropyTarget,
+            "spec.phases[" + i + "].moe.alphaEntropyTarget",
+            spec,
+            violations);
       }
     }
   }

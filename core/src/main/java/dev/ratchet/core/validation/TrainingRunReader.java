@@ -3,8 +3,10 @@ package dev.ratchet.core.validation;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import java.util.ArrayList;
@@ -12,8 +14,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads a TrainingRun document and checks it the way a cluster would: the CRD schema first (types,
- * ranges, enums, unknown fields), then the cross-field rules of {@link SpecValidator}.
+ * Reads a TrainingRun document and checks it the way a cluster would: the CRD schema (types,
+ * ranges, enums, unknown fields) and the cross-field rules of {@link SpecValidator}, reporting both
+ * kinds of mistake together, so that fixing one kind does not reveal the other only on the next
+ * try.
  */
 public final class TrainingRunReader {
 
@@ -55,18 +59,25 @@ public final class TrainingRunReader {
     if (document == null || !document.isObject()) {
       return invalid(new Violation("(document)", "must be a YAML mapping holding a TrainingRun"));
     }
-    List<Violation> violations = new ArrayList<>(checkHeader(document));
-    violations.addAll(schemaValidator.validate(document));
-    if (!violations.isEmpty()) {
-      return new Result(null, List.copyOf(violations));
-    }
+    List<Violation> structural = new ArrayList<>(checkHeader(document));
+    structural.addAll(schemaValidator.validate(document));
+    List<Violation> violations = new ArrayList<>(structural);
     TrainingRun run;
     try {
       run = yaml.treeToValue(document, TrainingRun.class);
     } catch (JsonProcessingException e) {
-      return invalid(new Violation("(document)", "cannot be read: " + describe(e)));
+      // A value of the wrong type (numEnvs: eight) leaves no spec to apply the cross-field rules
+      // to; the schema's violations above still name every mistake it found.
+      violations.add(notChecked(e));
+      return new Result(null, List.copyOf(violations));
     }
-    violations.addAll(specValidator.validate(run.getSpec()));
+    if (run.getSpec() != null) {
+      violations.addAll(
+          structural.isEmpty()
+              ? specValidator.validate(run.getSpec())
+              : specValidator.validateDespiteSchemaViolations(
+                  run.getSpec(), structural.stream().map(Violation::path).toList()));
+    }
     return new Result(violations.isEmpty() ? run : null, List.copyOf(violations));
   }
 
@@ -101,6 +112,34 @@ public final class TrainingRunReader {
                   + "\""));
     }
     return violations;
+  }
+
+  /** Says that, and why, the cross-field rules could not run on the document. */
+  private static Violation notChecked(JsonProcessingException e) {
+    String field = "";
+    if (e instanceof JsonMappingException mapping) {
+      StringBuilder path = new StringBuilder();
+      for (JsonMappingException.Reference reference : mapping.getPath()) {
+        if (reference.getFieldName() != null) {
+          path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+        } else if (reference.getIndex() >= 0) {
+          path.append('[').append(reference.getIndex()).append(']');
+        }
+      }
+      field = path.toString();
+    }
+    String type =
+        e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+            ? " as " + mismatch.getTargetType().getSimpleName()
+            : "";
+    return new Violation(
+        "(document)",
+        "the cross-field rules were not checked, because "
+            + (field.isEmpty() ? "the document" : field)
+            + " cannot be read"
+            + type
+            + (field.isEmpty() ? " (" + describe(e) + ")" : "")
+            + ": fix the problems above and validate again");
   }
 
   private static String describe(JsonProcessingException e) {
