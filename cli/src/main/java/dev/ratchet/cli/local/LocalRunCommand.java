@@ -43,7 +43,7 @@ public final class LocalRunCommand implements Callable<Integer> {
   @Option(
       names = "--workdir",
       defaultValue = ".ratchet",
-      description = "Where checkpoints, logs and status go (default: ${DEFAULT-VALUE}).")
+      description = "Checkpoints, logs and status (default: ${DEFAULT-VALUE}).")
   Path workdir;
 
   @Option(

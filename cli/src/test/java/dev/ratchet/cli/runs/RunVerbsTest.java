@@ -354,7 +354,7 @@ class RunVerbsTest {
         .contains("Run:        cartpole-quickstart (namespace research)")
         .contains("State:      Running")
         .contains("Episode:    300 of 1000")
-        .contains("Best:       ep-000000200-a0001 (episode 200, score mean 180.50)")
+        .contains("Best:       ep-000000200-a0001 (episode 200, score mean 180.5)")
         .containsPattern("ROLLBACK +250 +→ ep-000000200-a0001 +scoreMean 40.0 fell below")
         .containsPattern("ep-000000200-a0001 +BEST +200 .*best")
         .containsPattern("ep-000000300-a0002 +PERIODIC +300 .*latest");
@@ -365,7 +365,7 @@ class RunVerbsTest {
     Result r = ratchet("checkpoints", RUN, "-n", NS);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
-        .containsPattern("ep-000000200-a0001 +BEST +200 +train +180.50")
+        .containsPattern("ep-000000200-a0001 +BEST +200 +train +180.5")
         .contains("ep-000000350-a0002: not committed")
         .contains("ep-000000100-a0001: rejected, never used");
   }
