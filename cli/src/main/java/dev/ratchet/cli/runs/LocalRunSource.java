@@ -101,6 +101,11 @@ public final class LocalRunSource implements RunSource {
     return "workdir " + workdir;
   }
 
+  @Override
+  public boolean trainersInPods() {
+    return false; // child processes of `ratchet local run`
+  }
+
   private String runsHere() {
     try (Stream<Path> dirs = Files.list(workdir)) {
       String names =

@@ -20,6 +20,11 @@ public interface RunSource extends AutoCloseable {
   /** Where runs are read from, for messages: a namespace or a workdir. */
   String where();
 
+  /** Whether trainers run in pods (a cluster), so that status names the pod. */
+  default boolean trainersInPods() {
+    return true;
+  }
+
   @Override
   void close();
 }

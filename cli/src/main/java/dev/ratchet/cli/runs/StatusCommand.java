@@ -13,7 +13,7 @@ public final class StatusCommand extends RunVerb {
 
   @Override
   int run(RunSource runs, TrainingRun run, PrintWriter out) {
-    out.print(StatusText.status(run, runs.where()));
+    out.print(StatusText.status(run, runs.where(), runs.trainersInPods()));
     out.println();
     out.println("Checkpoints:");
     try {

@@ -19,8 +19,13 @@ public final class StatusText {
 
   private StatusText() {}
 
-  /** The status and history, one fact per line. */
+  /** The status and history of a run on a cluster, one fact per line. */
   public static String status(TrainingRun run, String where) {
+    return status(run, where, true);
+  }
+
+  /** The status and history, one fact per line; {@code pods}: trainers run in pods. */
+  public static String status(TrainingRun run, String where, boolean pods) {
     TrainingRunStatus s = run.getStatus();
     StringBuilder b = new StringBuilder();
     String name = run.getMetadata().getName();
@@ -38,7 +43,13 @@ public final class StatusText {
             ? "-"
             : s.phase
                 + (s.phaseIndex == null ? "" : " (" + (s.phaseIndex + 1) + "/" + phases + ")"));
-    line(b, "Episode", (s.episode == null ? "0" : s.episode) + " of " + total);
+    Long ended = s.watch == null || !s.state.isFinal() ? null : s.watch.endEpisode;
+    line(
+        b,
+        "Episode",
+        ended != null && s.episode != null && s.episode > ended
+            ? ended + " of " + total + " (the run ended there; its trainer stopped at " + s.episode + ")"
+            : (s.episode == null ? "0" : s.episode) + " of " + total);
     if (s.metrics != null) {
       line(
           b,
@@ -79,7 +90,7 @@ public final class StatusText {
           b,
           "Attempt",
           s.currentAttempt.number
-              + (s.trainerPod == null ? "" : " (pod " + s.trainerPod + ")")
+              + (s.trainerPod == null || !pods ? "" : " (pod " + s.trainerPod + ")")
               + (s.currentAttempt.resumeFrom == null
                   ? ""
                   : ", resumed from " + s.currentAttempt.resumeFrom));
