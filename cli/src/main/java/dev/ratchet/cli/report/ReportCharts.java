@@ -124,7 +124,6 @@ final class ReportCharts {
     for (int i = 0; i < lineage.replayed().size(); i += replayedStride) {
       replayed.add(lineage.replayed().get(i).episode(), lineage.replayed().get(i).score());
     }
-    XYSeries mean = movingMean(kept, EpisodeRecord::score, window.episodes());
 
     XYPlot plot = plot("episode", "score");
     Color dot = withAlpha(DOT, dotAlpha(kept.size() / stride));
@@ -132,7 +131,7 @@ final class ReportCharts {
     plot.setRenderer(0, shapes(new Ellipse2D.Double(-1.5, -1.5, 3, 3), dot, true));
     plot.setDataset(1, new XYSeriesCollection(replayed));
     plot.setRenderer(1, shapes(new Ellipse2D.Double(-2, -2, 4, 4), REPLAYED, false));
-    plot.setDataset(2, haloed(mean));
+    plot.setDataset(2, haloedMean(kept, window.episodes()));
     plot.setRenderer(2, haloRenderer(MEAN, 2.5f));
 
     LegendItemCollection legend = new LegendItemCollection();
@@ -476,17 +475,23 @@ final class ReportCharts {
     return r;
   }
 
-  /** The series twice: first wide and white, then the line itself, so it stands off the dots. */
-  private static XYDataset haloed(XYSeries line) throws IOException {
-    try {
-      XYSeries halo = (XYSeries) line.clone();
-      halo.setKey("halo");
-      XYSeriesCollection c = new XYSeriesCollection(halo);
-      c.addSeries(line);
-      return c;
-    } catch (CloneNotSupportedException e) {
-      throw new IOException(e);
+  /**
+   * The moving mean twice: first as a wide white halo, then the line itself, so it stands off the
+   * dots beneath it.
+   */
+  private static XYDataset haloedMean(List<EpisodeRecord> records, int window) {
+    double[] mean =
+        ReportStats.movingMean(
+            records.stream().mapToDouble(EpisodeRecord::score).toArray(), window);
+    XYSeriesCollection c = new XYSeriesCollection();
+    for (String key : List.of("halo", "mean")) {
+      XYSeries s = new XYSeries(key, false, true);
+      for (int i = 0; i < records.size(); i++) {
+        s.add(records.get(i).episode(), mean[i]);
+      }
+      c.addSeries(s);
     }
+    return c;
   }
 
   private static XYItemRenderer haloRenderer(Color paint, float width) {
@@ -501,17 +506,5 @@ final class ReportCharts {
 
   private static LegendItem line(String label, Paint paint, Stroke stroke) {
     return new LegendItem(label, null, null, null, LEGEND_LINE, stroke, paint);
-  }
-
-  private static XYSeries movingMean(
-      List<EpisodeRecord> records,
-      java.util.function.ToDoubleFunction<EpisodeRecord> value,
-      int window) {
-    double[] mean = ReportStats.movingMean(records.stream().mapToDouble(value).toArray(), window);
-    XYSeries s = new XYSeries("mean", false, true);
-    for (int i = 0; i < records.size(); i++) {
-      s.add(records.get(i).episode(), mean[i]);
-    }
-    return s;
   }
 }
