@@ -189,7 +189,14 @@ public final class LocalRunCommand implements Callable<Integer> {
           new RunFiles(s3.client(), storage.bucket, storage.prefix, LocalPlatform.NAMESPACE, name)
               .episodes();
       Path md =
-          ReportWriter.write(new ReportInput(LocalPlatform.NAMESPACE, name, status, episodes), dir);
+          ReportWriter.write(
+              new ReportInput(
+                  LocalPlatform.NAMESPACE,
+                  name,
+                  status,
+                  episodes,
+                  ReportInput.windowOf(run.getSpec())),
+              dir);
       return " Report: " + md + ".";
     } catch (Exception e) {
       // The run's outcome stands without it; `ratchet report` can try again.

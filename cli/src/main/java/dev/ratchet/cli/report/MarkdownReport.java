@@ -4,9 +4,12 @@ import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.cli.report.ReportStats.Bins;
 import dev.ratchet.cli.report.ReportStats.Halves;
 import dev.ratchet.cli.report.ReportStats.MeanStd;
 import dev.ratchet.cli.report.ReportStats.PhaseStats;
+import dev.ratchet.cli.report.ReportStats.Window;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,16 +22,21 @@ final class MarkdownReport {
 
   /** The whole report; {@code charts} names the PNGs written next to it (null when skipped). */
   static String render(
-      ReportInput input, Lineage lineage, List<PhaseStats> phases, ReportWriter.Charts charts) {
+      ReportInput input,
+      Lineage lineage,
+      List<PhaseStats> phases,
+      ReportWriter.Charts charts,
+      Window window,
+      Bins bins) {
     MarkdownReport m = new MarkdownReport();
     m.header(input, lineage);
     if (lineage.kept().isEmpty()) {
       m.b.append("\nNo episode has finished yet: there is nothing to chart.\n");
       return m.b.toString();
     }
-    m.charts(charts, lineage);
+    m.charts(charts, window);
     m.phases(phases);
-    m.distribution(phases);
+    m.distribution(phases, bins);
     m.top(ReportStats.top(lineage.kept(), 10));
     m.halves(lineage.kept());
     m.rollbacks(input.status());
@@ -90,13 +98,15 @@ final class MarkdownReport {
     }
   }
 
-  private void charts(ReportWriter.Charts charts, Lineage lineage) {
+  private void charts(ReportWriter.Charts charts, Window window) {
     b.append("\n## Score\n\n");
-    b.append("Per-episode score and its trailing mean over ")
-        .append(ReportStats.window(lineage.kept().size()))
+    b.append("Each dot is one episode's score; the dark line is their trailing mean over the last ")
+        .append(window.sentence())
         .append(
-            " episodes; shaded bands are phases, dashed red lines are rollbacks (at the episode"
-                + " where they were decided, labelled with the checkpoint returned to).\n\n");
+            " (over fewer episodes at the start of the run). Shaded bands are phases; dashed red"
+                + " lines tagged R1, R2… are rollbacks, at the episode where they were decided,"
+                + " numbered as in the Rollbacks table below; the legend says where each one"
+                + " went.\n\n");
     b.append("![score](").append(charts.score()).append(")\n");
     b.append("\n## Router alpha entropy\n\n");
     if (charts.alphaEntropy() == null) {
@@ -105,15 +115,18 @@ final class MarkdownReport {
               + " there are no alpha entropy and expert usage charts.\n");
     } else {
       b.append(
-          "Mean entropy of the routing weights α: ln E when every sample uses all E experts"
-              + " evenly, 0 when each sample uses a single expert.\n\n");
+          "Mean entropy of the routing weights α: ln E (the dotted grey line) when every sample"
+              + " uses all E experts evenly, 0 when each sample uses a single expert.\n\n");
       b.append("![alpha entropy](").append(charts.alphaEntropy()).append(")\n");
-      long routed = lineage.kept().stream().filter(e -> e.expertUsage() != null).count();
-      b.append("\n## Expert usage\n\n");
-      b.append("Share of the samples routed to each expert, trailing mean over ")
-          .append(ReportStats.usageWindow((int) routed))
-          .append(" episodes.\n\n");
-      b.append("![expert usage](").append(charts.expertUsage()).append(")\n");
+      if (charts.expertUsage() != null) {
+        b.append("\n## Expert usage\n\n");
+        b.append(
+                "Share of the samples routed to each expert, stacked (the shares sum to 1), each"
+                    + " a trailing mean over the last ")
+            .append(window.sentence())
+            .append(".\n\n");
+        b.append("![expert usage](").append(charts.expertUsage()).append(")\n");
+      }
     }
   }
 
@@ -144,19 +157,41 @@ final class MarkdownReport {
     }
   }
 
-  private void distribution(List<PhaseStats> phases) {
+  private void distribution(List<PhaseStats> phases, Bins bins) {
     b.append("\n## Score distribution per phase\n\n");
-    b.append("Episodes per score bucket (negative scores, as intercept has, count in <0).\n\n");
-    b.append("| phase | ").append(String.join(" | ", ReportStats.BUCKET_LABELS)).append(" |\n");
-    b.append("|---").append("|---".repeat(ReportStats.BUCKET_LABELS.size())).append("|\n");
-    for (PhaseStats p : phases) {
-      b.append("| ").append(p.phase());
-      for (int count : p.buckets()) {
-        b.append(" | ").append(count);
+    b.append("Episodes per score bin: ")
+        .append(bins.count())
+        .append(bins.count() == 1 ? " bin" : " bins")
+        .append(" of ")
+        .append(plain(bins.width()))
+        .append(" spanning the scores from ")
+        .append(plain(bins.lower(0)))
+        .append(" to ")
+        .append(plain(bins.upper(bins.count() - 1)))
+        .append(
+            ", each including its lower bound, the last one its upper bound too; a run of bins"
+                + " that no episode fell in is one row.\n\n");
+    b.append("| score |");
+    phases.forEach(p -> b.append(' ').append(p.phase()).append(" |"));
+    b.append("\n|---|").append("---|".repeat(phases.size())).append('\n');
+    int bin = 0;
+    while (bin < bins.count()) {
+      int to = bin;
+      while (empty(phases, to) && to + 1 < bins.count() && empty(phases, to + 1)) {
+        to++;
       }
-      b.append(" |\n");
+      b.append("| ").append(bins.label(bin, to)).append(" |");
+      for (PhaseStats p : phases) {
+        b.append(' ').append(p.counts()[bin]).append(" |");
+      }
+      b.append('\n');
+      bin = to + 1;
     }
     b.append("\n![score distribution](").append(ReportWriter.DISTRIBUTION_PNG).append(")\n");
+  }
+
+  private static boolean empty(List<PhaseStats> phases, int bin) {
+    return phases.stream().allMatch(p -> p.counts()[bin] == 0);
   }
 
   private void top(List<EpisodeRecord> top) {
@@ -215,9 +250,12 @@ final class MarkdownReport {
       b.append("None.\n");
       return;
     }
-    b.append("| time | episode | kind | to | reason |\n|---|---|---|---|---|\n");
-    for (HistoryEntry h : rollbacks) {
+    b.append("| tag | time | episode | kind | to | reason |\n|---|---|---|---|---|---|\n");
+    for (int i = 0; i < rollbacks.size(); i++) {
+      HistoryEntry h = rollbacks.get(i);
       b.append("| ")
+          .append(ReportWriter.tag(i))
+          .append(" | ")
           .append(h.time == null ? "" : h.time)
           .append(" | ")
           .append(h.episode == null ? "" : h.episode)
@@ -233,6 +271,12 @@ final class MarkdownReport {
 
   private static String meanStd(MeanStd m) {
     return num(m.mean()) + " ± " + num(m.std());
+  }
+
+  /** A number as its shortest exact decimal: 2.5, 50, -1500. */
+  static String plain(double v) {
+    BigDecimal d = BigDecimal.valueOf(v).stripTrailingZeros();
+    return d.signum() == 0 ? "0" : d.toPlainString();
   }
 
   static String num(Double v) {

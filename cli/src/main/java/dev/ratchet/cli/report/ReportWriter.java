@@ -1,9 +1,12 @@
 package dev.ratchet.cli.report;
 
+import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.cli.report.ReportStats.Bins;
 import dev.ratchet.cli.report.ReportStats.PhaseStats;
+import dev.ratchet.cli.report.ReportStats.Window;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +41,17 @@ public final class ReportWriter {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(outDir);
     Lineage lineage = Lineage.of(input.episodes());
-    List<PhaseStats> phases = ReportStats.phases(lineage.kept());
+    Window window = ReportStats.window(input.window(), lineage.kept().size());
+    Bins bins =
+        ReportStats.bins(lineage.kept().stream().mapToDouble(EpisodeRecord::score).toArray());
+    List<PhaseStats> phases = ReportStats.phases(lineage.kept(), bins);
     Charts charts = null;
     if (!lineage.kept().isEmpty()) {
-      ReportCharts draw = new ReportCharts(phases, markers(input.status()));
+      ReportCharts draw = new ReportCharts(phases, markers(input.status()), window, bins);
       draw.score(lineage, outDir.resolve(SCORE_PNG));
       draw.scoreDistribution(outDir.resolve(DISTRIBUTION_PNG));
       boolean routed = lineage.kept().stream().anyMatch(e -> e.alphaEntropy() != null);
+      boolean usage = lineage.kept().stream().anyMatch(e -> e.expertUsage() != null);
       if (routed) {
         int experts =
             lineage.kept().stream()
@@ -53,17 +60,19 @@ public final class ReportWriter {
                 .max()
                 .orElse(0);
         draw.alphaEntropy(lineage, experts, outDir.resolve(ALPHA_ENTROPY_PNG));
-        draw.expertUsage(lineage, outDir.resolve(EXPERT_USAGE_PNG));
+        if (usage) {
+          draw.expertUsage(lineage, outDir.resolve(EXPERT_USAGE_PNG));
+        }
       }
       charts =
           new Charts(
               SCORE_PNG,
               routed ? ALPHA_ENTROPY_PNG : null,
-              routed ? EXPERT_USAGE_PNG : null,
+              routed && usage ? EXPERT_USAGE_PNG : null,
               DISTRIBUTION_PNG);
     }
     Path report = outDir.resolve("report.md");
-    Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts));
+    Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts, window, bins));
     return report;
   }
 
@@ -80,11 +89,25 @@ public final class ReportWriter {
     return out;
   }
 
-  private static List<ReportCharts.Marker> markers(TrainingRunStatus status) {
-    return rollbacks(status).stream()
-        .filter(h -> h.episode != null)
-        .map(h -> new ReportCharts.Marker(h.episode, markerLabel(h)))
-        .toList();
+  /**
+   * The rollbacks that name an episode, as chart markers tagged R1, R2… by their place among all
+   * rollbacks, the numbering of the report's rollback table.
+   */
+  static List<ReportCharts.Marker> markers(TrainingRunStatus status) {
+    List<HistoryEntry> all = rollbacks(status);
+    List<ReportCharts.Marker> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      HistoryEntry h = all.get(i);
+      if (h.episode != null) {
+        out.add(new ReportCharts.Marker(h.episode, tag(i), markerLabel(h)));
+      }
+    }
+    return out;
+  }
+
+  /** "R1" for the first rollback in the history. */
+  static String tag(int index) {
+    return "R" + (index + 1);
   }
 
   /**

@@ -59,7 +59,8 @@ public final class ReportCommand extends RunVerb {
               run.getMetadata().getNamespace(),
               run.getMetadata().getName(),
               run.getStatus(),
-              episodes),
+              episodes,
+              ReportInput.windowOf(run.getSpec())),
           dir);
     } catch (IOException e) {
       throw new RunSourceException("cannot write the report to " + dir + ": " + e.getMessage());

@@ -8,15 +8,20 @@ import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import java.awt.Color;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.data.Range;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +71,7 @@ class ReportWriterTest {
     rollback.reason = "scoreMean fell to 1.5";
     status.history.add(rollback);
 
-    Path md = ReportWriter.write(new ReportInput("local", "small", status, episodes), out);
+    Path md = ReportWriter.write(new ReportInput("local", "small", status, episodes, 4), out);
 
     String text = Files.readString(md);
     // Kept: 5, 15, 25, 60, 150, 350, 500, -3 → mean 137.75; population std 175.96.
@@ -75,13 +80,19 @@ class ReportWriterTest {
         .contains("- State: **Succeeded** at episode 8")
         .contains("2 episodes were played again")
         .contains("| train | 8 (1–8) | 137.75 ± 175.96 | 1.00 ± 0.00 | – | 500.00 |")
-        .contains("| phase | <0 | 0–10 | 10–20 | 20–50 | 50–100 | 100–300 | ≥300 |")
-        .contains("| train | 1 | 1 | 1 | 1 | 1 | 1 | 2 |")
+        // Scores from -3 to 500: 11 bins of 50 from -50, the last one closed so 500 is in it.
+        .contains("11 bins of 50 spanning the scores from -50 to 500")
+        .contains("| score | train |")
+        .contains("| [-50, 0) | 1 |\n| [0, 50) | 3 |\n| [50, 100) | 1 |\n| [100, 150) | 0 |")
+        // Bins no episode fell in make one row when they follow one another.
+        .contains("| [150, 200) | 1 |\n| [200, 350) | 0 |\n| [350, 400) | 1 |\n")
+        .contains("| [350, 400) | 1 |\n| [400, 450) | 0 |\n| [450, 500] | 1 |\n")
+        .contains("trailing mean over the last 4 episodes, the run's `spec.divergence.window`")
         .contains("| 1 | 7 | 500.00 | 1.00 | 500 | train | 2 |")
         .contains("| first | 1–4 | 26.25 |")
         .contains("| second | 5–8 | 249.25 |")
         .contains("Change: +223.00 (+849.5%)")
-        .contains("| 6 | automatic | `ep-000000004-a0001` | scoreMean fell to 1.5 |")
+        .contains("| R1 |  | 6 | automatic | `ep-000000004-a0001` | scoreMean fell to 1.5 |")
         .contains("No alpha entropy in the records")
         .doesNotContain("expert-usage.png");
     assertThat(out.resolve("alpha-entropy.png")).doesNotExist();
@@ -90,7 +101,7 @@ class ReportWriterTest {
 
     // The same input gives the same files, byte for byte.
     Path again = out.resolve("again");
-    ReportWriter.write(new ReportInput("local", "small", status, episodes), again);
+    ReportWriter.write(new ReportInput("local", "small", status, episodes, 4), again);
     for (String file : List.of("report.md", "score.png", "score-distribution.png")) {
       assertThat(again.resolve(file)).as(file).hasSameBinaryContentAs(out.resolve(file));
     }
@@ -157,7 +168,7 @@ class ReportWriterTest {
             + " checkpoint ep-000001500-a0001, learning rate ×0.5 (now ×0.5)";
     status.history.add(h);
 
-    ReportWriter.write(new ReportInput("research", "dungeon-moe", status, episodes), dir);
+    ReportWriter.write(new ReportInput("research", "dungeon-moe", status, episodes, 100), dir);
 
     String text = Files.readString(dir.resolve("report.md"));
     assertThat(text)
@@ -166,7 +177,8 @@ class ReportWriterTest {
         .contains("| transition | 1000 (1001–2000) |")
         .contains("| fine-tune | 1000 (2001–3000) |")
         .contains("![alpha entropy](alpha-entropy.png)")
-        .contains("![expert usage](expert-usage.png)");
+        .contains("![expert usage](expert-usage.png)")
+        .contains("each a trailing mean over the last 100 episodes, the run's");
     // Warmup's alpha entropy is about ln 4 (1.36–1.39).
     assertThat(text)
         .containsPattern("\\| warmup \\| 1000 \\(1–1000\\) \\|[^|]*\\|[^|]*\\| 1\\.36 ± ");
@@ -219,7 +231,9 @@ class ReportWriterTest {
             + " (episode 500, phase train)";
     status.history.add(manual);
 
-    ReportWriter.write(new ReportInput("local", "cartpole-quickstart", status, episodes), dir);
+    // No window given, as from a caller without the spec: the report says which it chose and why.
+    ReportWriter.write(
+        new ReportInput("local", "cartpole-quickstart", status, episodes, null), dir);
 
     String text = Files.readString(dir.resolve("report.md"));
     assertThat(text)
@@ -227,7 +241,9 @@ class ReportWriterTest {
         .contains("90 episodes were played again")
         .contains("| warmup | 200 (1–200) |")
         .contains("| train | 400 (201–600) |")
-        .contains("trailing mean over 30 episodes")
+        .contains(
+            "trailing mean over the last 60 episodes, chosen because the run's configured window"
+                + " is not known: a tenth of the run's 600 episodes")
         .contains("| 2026-11-23T04:00:00Z | 560 | manual | `ep-000000500-a0002` |")
         .contains("no alpha entropy and expert usage charts")
         .doesNotContain("alpha-entropy.png")
@@ -237,6 +253,79 @@ class ReportWriterTest {
     assertThat(dir.resolve("expert-usage.png")).doesNotExist();
     assertDrawn(dir.resolve("score.png"));
     assertDrawn(dir.resolve("score-distribution.png"));
+  }
+
+  @Test
+  void anEightThousandEpisodeRunWithCrowdedRollbacksGetsTagsThatNeitherOverlapNorLeaveTheirLines()
+      throws Exception {
+    Path dir = lookDir("crowded");
+    Random rng = new Random(13);
+    List<EpisodeRecord> episodes = new ArrayList<>();
+    for (long e = 1; e <= 8000; e++) {
+      boolean hit = rng.nextDouble() < Math.min(0.9, e / 6000.0);
+      double score = hit ? 1250 + 60 * rng.nextDouble() : -1350 + 550 * rng.nextDouble();
+      episodes.add(
+          new EpisodeRecord(
+              e,
+              score,
+              score / 1200,
+              900,
+              e <= 300 ? "warmup" : "train",
+              1,
+              e * 900,
+              "t",
+              null,
+              null,
+              null,
+              null));
+    }
+    TrainingRunStatus status = new TrainingRunStatus();
+    status.state = RunState.SUCCEEDED;
+    status.episode = 8000L;
+    // Two rollbacks 2 episodes apart (one line at this scale), two more close by, one far off
+    // and a manual one at the plot's right edge.
+    long[] at = {2000, 2002, 2080, 2150, 6000, 7995};
+    for (int i = 0; i < at.length; i++) {
+      HistoryEntry h = new HistoryEntry();
+      h.type = i == at.length - 1 ? HistoryType.MANUAL_ROLLBACK : HistoryType.ROLLBACK;
+      h.episode = at[i];
+      h.to = "ep-00000" + (at[i] - 100) + "-a0001";
+      h.reason = "scoreMean fell to 10";
+      status.history.add(h);
+    }
+
+    ReportWriter.write(new ReportInput("local", "intercept", status, episodes, 200), dir);
+
+    NumberAxis axis = new NumberAxis();
+    axis.setRange(1, 8000);
+    TopLabels labels =
+        new TopLabels(
+            List.of(new TopLabels.Item("warmup", 1), new TopLabels.Item("train", 301)),
+            ReportWriter.markers(status).stream()
+                .map(m -> new TopLabels.Item(m.tag(), m.episode()))
+                .toList(),
+            ReportCharts.ROLLBACK);
+    Rectangle2D area = new Rectangle2D.Double(70, 40, 1100, 440);
+    List<LabelRows.Placed> placed = labels.layout(area, axis);
+    assertThat(placed.stream().map(p -> p.label().text()))
+        .containsExactlyInAnyOrder("warmup", "train", "R1,R2", "R3", "R4", "R5", "R6");
+    for (LabelRows.Placed a : placed) {
+      assertThat(a.left()).isGreaterThanOrEqualTo(area.getMinX());
+      assertThat(a.right()).isLessThanOrEqualTo(area.getMaxX());
+      if (a.label().align() == LabelRows.Align.CENTER) {
+        assertThat(a.label().x()).as(a.label().text()).isBetween(a.left(), a.right());
+        assertThat(a.row()).as("tags sit below the phase names").isPositive();
+      }
+      for (LabelRows.Placed b : placed) {
+        if (a != b && a.row() == b.row()) {
+          assertThat(a.right() <= b.left() || b.right() <= a.left()).as(a + " / " + b).isTrue();
+        }
+      }
+    }
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains("| R6 |  | 7995 | manual |")
+        .contains("trailing mean over the last 200 episodes");
+    assertDrawn(dir.resolve("score.png"));
   }
 
   @Test
@@ -253,18 +342,224 @@ class ReportWriterTest {
 
   @Test
   void aRunWithoutEpisodesSaysSo() throws Exception {
-    Path md = ReportWriter.write(new ReportInput("local", "empty", null, List.of()), out);
+    Path md = ReportWriter.write(new ReportInput("local", "empty", null, List.of(), 100), out);
     assertThat(Files.readString(md)).contains("No episode has finished yet");
   }
 
   @Test
-  void bucketsAreLowerBoundInclusive() {
-    assertThat(ReportStats.bucket(-0.1)).isZero();
-    assertThat(ReportStats.bucket(0)).isEqualTo(1);
-    assertThat(ReportStats.bucket(9.99)).isEqualTo(1);
-    assertThat(ReportStats.bucket(10)).isEqualTo(2);
-    assertThat(ReportStats.bucket(299.9)).isEqualTo(5);
-    assertThat(ReportStats.bucket(300)).isEqualTo(6);
+  void theMovingMeanIsTheRunsConfiguredWindowAndTheLegendSaysSo() {
+    ReportStats.Window w = ReportStats.window(200, 8000);
+    assertThat(w.episodes()).isEqualTo(200);
+    assertThat(w.legend()).isEqualTo("mean of the last 200 episodes (spec.divergence.window)");
+    assertThat(w.sentence()).startsWith("200 episodes, the run's `spec.divergence.window`");
+    assertThat(ReportInput.windowOf(null)).isNull();
+  }
+
+  @Test
+  void withoutAConfiguredWindowTheChosenOneIsStatedWithItsReason() {
+    assertThat(ReportStats.window(null, 8000).legend())
+        .isEqualTo("mean of the last 100 episodes (chosen: the default spec.divergence.window)");
+    assertThat(ReportStats.window(null, 390).legend())
+        .isEqualTo("mean of the last 39 episodes (chosen: a tenth of the run's 390 episodes)");
+    assertThat(ReportStats.window(null, 5).episodes()).isEqualTo(1);
+  }
+
+  @Test
+  void scoreBinsSpanEachEnvironmentsOwnRangeWithRoundBounds() {
+    Random rng = new Random(3);
+    double[] cartpole = new double[781];
+    double[] intercept = new double[8000];
+    double[] fractional = new double[300];
+    for (int i = 0; i < cartpole.length; i++) {
+      cartpole[i] = Math.min(500, 9 + rng.nextInt(520));
+    }
+    for (int i = 0; i < intercept.length; i++) {
+      // Misses spread from -1350 to -800, hits bunched at 1250–1310.
+      intercept[i] =
+          rng.nextDouble() < 0.6 ? 1250 + 60 * rng.nextDouble() : -1350 + 550 * rng.nextDouble();
+    }
+    for (int i = 0; i < fractional.length; i++) {
+      fractional[i] = 0.12 + 0.7 * rng.nextDouble();
+    }
+    for (double[] scores : List.of(cartpole, intercept, fractional, new double[] {7, 7, 7})) {
+      ReportStats.Bins bins = ReportStats.bins(scores);
+      double min = Arrays.stream(scores).min().orElseThrow();
+      double max = Arrays.stream(scores).max().orElseThrow();
+      assertThat(bins.lower(0)).isLessThanOrEqualTo(min).isGreaterThan(min - bins.width());
+      assertThat(bins.upper(bins.count() - 1))
+          .isGreaterThanOrEqualTo(max)
+          .isLessThanOrEqualTo(max + bins.width());
+      assertThat(bins.count()).isLessThanOrEqualTo(ReportStats.MAX_BINS + 1);
+      assertThat(bins.width()).isIn(roundWidths());
+      int[] counts = new int[bins.count()];
+      for (double v : scores) {
+        int b = bins.index(v);
+        assertThat(v).isBetween(bins.lower(b), bins.upper(b));
+        counts[b]++;
+      }
+      assertThat(counts[0]).as("the first bin holds the minimum").isPositive();
+      assertThat(counts[bins.count() - 1]).as("the last bin holds the maximum").isPositive();
+    }
+    assertThat(ReportStats.bins(cartpole).label(ReportStats.bins(cartpole).count() - 1))
+        .isEqualTo("[450, 500]");
+    ReportStats.Bins interceptBins = ReportStats.bins(intercept);
+    assertThat(interceptBins.count()).isGreaterThanOrEqualTo(ReportStats.MIN_BINS);
+    long missBins =
+        Arrays.stream(intercept)
+            .filter(v -> v < 0)
+            .mapToInt(interceptBins::index)
+            .distinct()
+            .count();
+    assertThat(missBins).as("bins the misses spread over, not one <0 bucket").isGreaterThan(4);
+  }
+
+  @Test
+  void wholeNumberScoresNeverGetBinsNarrowerThanOne() {
+    ReportStats.Bins bins = ReportStats.bins(new double[] {0, 1, 2, 3, 3, 4});
+    assertThat(bins.width()).isEqualTo(1);
+    assertThat(bins.count()).isEqualTo(4);
+    assertThat(bins.index(4)).isEqualTo(3);
+  }
+
+  @Test
+  void binBoundsAreExactDecimalsAndOnlyTheLastBinIsClosed() {
+    ReportStats.Bins bins = new ReportStats.Bins(1, 0.1, 3);
+    assertThat(bins.label(0)).isEqualTo("[0.1, 0.2)");
+    assertThat(bins.label(2)).isEqualTo("[0.3, 0.4]");
+    assertThat(bins.index(0.2)).isEqualTo(1);
+    assertThat(bins.index(0.4)).isEqualTo(2);
+    assertThat(new ReportStats.Bins(-6, 250, 12).label(0)).isEqualTo("[-1500, -1250)");
+  }
+
+  @Test
+  void labelsInOneRowNeverOverlapAndStayInsideThePlot() {
+    Random rng = new Random(5);
+    List<LabelRows.Label> labels = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      labels.add(
+          new LabelRows.Label(
+              "L" + i,
+              80 + rng.nextDouble() * 1100,
+              20 + rng.nextDouble() * 200,
+              i % 2 == 0 ? LabelRows.Align.START : LabelRows.Align.CENTER));
+    }
+    List<LabelRows.Placed> placed = LabelRows.place(labels, 80, 1180, 0);
+    assertThat(placed).hasSize(40);
+    for (LabelRows.Placed a : placed) {
+      assertThat(a.left()).isGreaterThanOrEqualTo(80);
+      assertThat(a.right()).isLessThanOrEqualTo(1180);
+      for (LabelRows.Placed b : placed) {
+        if (a != b && a.row() == b.row()) {
+          boolean apart =
+              a.right() + LabelRows.GAP <= b.left() || b.right() + LabelRows.GAP <= a.left();
+          assertThat(apart).as(a + " and " + b + " share a row").isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void eachLabelSitsByItsOwnLineEvenWhereThePlotEdgePushesIt() {
+    List<LabelRows.Label> labels =
+        List.of(
+            new LabelRows.Label("R1", 500, 20, LabelRows.Align.CENTER),
+            new LabelRows.Label("warmup", 300, 50, LabelRows.Align.START),
+            new LabelRows.Label("R2", 1179, 20, LabelRows.Align.CENTER),
+            new LabelRows.Label("fine-tune", 1150, 60, LabelRows.Align.START));
+    for (LabelRows.Placed p : LabelRows.place(labels, 80, 1180, 0)) {
+      LabelRows.Label l = p.label();
+      if (l.align() == LabelRows.Align.CENTER) {
+        // A tag covers its own dashed line: centred on it, or pushed only as far as the edge.
+        assertThat(l.x()).as(l.text()).isBetween(p.left(), p.right());
+      } else {
+        assertThat(p.left()).as(l.text()).isLessThanOrEqualTo(l.x());
+      }
+    }
+    LabelRows.Placed r1 =
+        LabelRows.place(labels, 80, 1180, 0).stream()
+            .filter(p -> p.label().text().equals("R1"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(r1.left() + r1.label().width() / 2).isEqualTo(500);
+  }
+
+  @Test
+  void crowdedTagsStackIntoAsManyRowsAsCrowdOneSpotAndFarOnesShareTheTopRow() {
+    List<LabelRows.Label> labels =
+        List.of(
+            new LabelRows.Label("R1", 400, 20, LabelRows.Align.CENTER),
+            new LabelRows.Label("R2", 410, 20, LabelRows.Align.CENTER),
+            new LabelRows.Label("R3", 420, 20, LabelRows.Align.CENTER),
+            new LabelRows.Label("R4", 900, 20, LabelRows.Align.CENTER));
+    List<LabelRows.Placed> placed = LabelRows.place(labels, 0, 1200, 1);
+    assertThat(placed.stream().map(p -> p.label().text() + "@" + p.row()))
+        .containsExactlyInAnyOrder("R1@1", "R2@2", "R3@3", "R4@1");
+    assertThat(LabelRows.rows(placed)).isEqualTo(4);
+  }
+
+  @Test
+  void tagsOfLinesThatCannotBeToldApartMergeIntoOne() {
+    List<LabelRows.Label> merged =
+        LabelRows.mergeClose(
+            List.of(
+                new LabelRows.Label("R3", 150, 20, LabelRows.Align.CENTER),
+                new LabelRows.Label("R1", 100, 20, LabelRows.Align.CENTER),
+                new LabelRows.Label("R2", 103, 20, LabelRows.Align.CENTER)),
+            text -> 10.0 * text.length());
+    assertThat(merged)
+        .containsExactly(
+            new LabelRows.Label("R1,R2", 101.5, 50, LabelRows.Align.CENTER),
+            new LabelRows.Label("R3", 150, 20, LabelRows.Align.CENTER));
+  }
+
+  @Test
+  void rollbacksAreTaggedByTheirPlaceInTheHistory() {
+    TrainingRunStatus status = new TrainingRunStatus();
+    for (Long episode : new Long[] {1850L, null, 2400L}) {
+      HistoryEntry h = new HistoryEntry();
+      h.type = HistoryType.ROLLBACK;
+      h.episode = episode;
+      status.history.add(h);
+    }
+    assertThat(ReportWriter.markers(status).stream().map(m -> m.tag() + "@" + m.episode()))
+        .containsExactly("R1@1850", "R3@2400");
+  }
+
+  @Test
+  void theValueAxisLeavesTheLabelRowsFreeOfData() {
+    // Intercept's range on a 450-pixel plot whose labels take 40 pixels.
+    Range axis = ReportCharts.headroom(new Range(-1350, 1310), 450, 40, false);
+    double maxFromTop = (axis.getUpperBound() - 1310) / axis.getLength() * 450;
+    assertThat(maxFromTop).isGreaterThanOrEqualTo(40);
+    assertThat(axis.getLowerBound()).isLessThan(-1350);
+    assertThat(ReportCharts.headroom(new Range(0, 1), 450, 0, true).getLowerBound()).isZero();
+  }
+
+  @Test
+  void theEvenRoutingLineHasRoomAboveItAndExpertsHaveDistinctColours() {
+    assertThat(ReportCharts.entropyAxis(4).getUpperBound()).isGreaterThan(Math.log(4) * 1.1);
+    Set<Color> colours = new HashSet<>();
+    for (int k = 0; k < 8; k++) {
+      colours.add(ReportCharts.expertColor(k));
+    }
+    assertThat(colours).hasSize(8).doesNotContain(ReportCharts.ROLLBACK);
+  }
+
+  @Test
+  void episodesBeyondWhatAChartCanShowAreThinnedAndCrowdedDotsAreFainter() {
+    assertThat(ReportStats.stride(8000, ReportCharts.MAX_DOTS)).isEqualTo(1);
+    assertThat(ReportStats.stride(100_000, ReportCharts.MAX_DOTS)).isEqualTo(5);
+    assertThat(ReportCharts.dotAlpha(8000)).isLessThan(ReportCharts.dotAlpha(781));
+  }
+
+  private static List<Double> roundWidths() {
+    List<Double> widths = new ArrayList<>();
+    for (int e = -3; e <= 4; e++) {
+      for (double m : new double[] {1, 2, 2.5, 5}) {
+        widths.add(new java.math.BigDecimal(m).scaleByPowerOfTen(e).doubleValue());
+      }
+    }
+    return widths;
   }
 
   /** A decodable PNG of the chart size with many colours in it (not blank, not one fill). */
