@@ -1,5 +1,6 @@
 package dev.ratchet.cli.report;
 
+import dev.ratchet.api.NumberText;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
@@ -279,7 +280,8 @@ final class MarkdownReport {
     return d.signum() == 0 ? "0" : d.toPlainString();
   }
 
+  /** As status and messages print it (NumberText), so the report never seems to disagree. */
   static String num(Double v) {
-    return v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    return v == null || v.isNaN() ? "–" : NumberText.of(v);
   }
 }

@@ -48,7 +48,12 @@ public final class StatusText {
         b,
         "Episode",
         ended != null && s.episode != null && s.episode > ended
-            ? ended + " of " + total + " (the run ended there; its trainer stopped at " + s.episode + ")"
+            ? ended
+                + " of "
+                + total
+                + " (the run ended there; its trainer stopped at "
+                + s.episode
+                + ")"
             : (s.episode == null ? "0" : s.episode) + " of " + total);
     if (s.metrics != null) {
       line(

@@ -74,12 +74,12 @@ class ReportWriterTest {
     Path md = ReportWriter.write(new ReportInput("local", "small", status, episodes, 4), out);
 
     String text = Files.readString(md);
-    // Kept: 5, 15, 25, 60, 150, 350, 500, -3 → mean 137.75; population std 175.96.
+    // Kept: 5, 15, 25, 60, 150, 350, 500, -3 → mean 137.75; population std 175.96 (4 digits).
     assertThat(text)
         .contains("# Training report: local/small")
         .contains("- State: **Succeeded** at episode 8")
         .contains("2 episodes were played again")
-        .contains("| train | 8 (1–8) | 137.75 ± 175.96 | 1.00 ± 0.00 | – | 500.00 |")
+        .contains("| train | 8 (1–8) | 137.8 ± 176 | 1 ± 0 | – | 500 |")
         // Scores from -3 to 500: 11 bins of 50 from -50, the last one closed so 500 is in it.
         .contains("11 bins of 50 spanning the scores from -50 to 500")
         .contains("| score | train |")
@@ -88,10 +88,10 @@ class ReportWriterTest {
         .contains("| [150, 200) | 1 |\n| [200, 350) | 0 |\n| [350, 400) | 1 |\n")
         .contains("| [350, 400) | 1 |\n| [400, 450) | 0 |\n| [450, 500] | 1 |\n")
         .contains("trailing mean over the last 4 episodes, the run's `spec.divergence.window`")
-        .contains("| 1 | 7 | 500.00 | 1.00 | 500 | train | 2 |")
+        .contains("| 1 | 7 | 500 | 1 | 500 | train | 2 |")
         .contains("| first | 1–4 | 26.25 |")
-        .contains("| second | 5–8 | 249.25 |")
-        .contains("Change: +223.00 (+849.5%)")
+        .contains("| second | 5–8 | 249.3 |")
+        .contains("Change: +223 (+849.5%)")
         .contains("| R1 |  | 6 | automatic | `ep-000000004-a0001` | scoreMean fell to 1.5 |")
         .contains("No alpha entropy in the records")
         .doesNotContain("expert-usage.png");
@@ -181,7 +181,7 @@ class ReportWriterTest {
         .contains("each a trailing mean over the last 100 episodes, the run's");
     // Warmup's alpha entropy is about ln 4 (1.36–1.39).
     assertThat(text)
-        .containsPattern("\\| warmup \\| 1000 \\(1–1000\\) \\|[^|]*\\|[^|]*\\| 1\\.36 ± ");
+        .containsPattern("\\| warmup \\| 1000 \\(1–1000\\) \\|[^|]*\\|[^|]*\\| 1\\.3[6-9]\\d* ± ");
     assertThat(ReportWriter.markerLabel(h))
         .isEqualTo("rollback → ep 1500 a1: scoreMean fell to 10");
     for (String png :
