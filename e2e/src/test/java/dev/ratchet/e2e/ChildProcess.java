@@ -29,6 +29,39 @@ final class ChildProcess implements AutoCloseable {
     return new ChildProcess(name, p, log);
   }
 
+  /**
+   * Starts a command in {@code dir} with {@code environment} changes (a null value removes the
+   * variable), stdout and stderr going to {@code log}.
+   */
+  static ChildProcess start(
+      String name,
+      List<String> command,
+      Path dir,
+      java.util.Map<String, String> environment,
+      Path log)
+      throws IOException {
+    Files.createDirectories(log.getParent());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    environment.forEach(
+        (k, v) -> {
+          if (v == null) {
+            builder.environment().remove(k);
+          } else {
+            builder.environment().put(k, v);
+          }
+        });
+    return new ChildProcess(name, builder.start(), log);
+  }
+
+  /** The process id, e.g. to signal its process group. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Starts {@code java} (the test's own) with the given arguments. */
   static ChildProcess java(String name, List<String> args, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -7,6 +7,7 @@ import dev.ratchet.cli.RatchetCommand;
 import dev.ratchet.cli.report.ReportInput;
 import dev.ratchet.cli.report.ReportWriter;
 import dev.ratchet.cli.runs.RunFiles;
+import dev.ratchet.cli.runs.StatusText;
 import dev.ratchet.core.validation.TrainingRunReader;
 import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -207,15 +207,9 @@ public final class LocalRunCommand implements Callable<Integer> {
   /** The final line: the run's state and message as status.yaml holds them, and where to look. */
   private static String summary(String name, TrainingRunStatus status, Path runDir, Path workdir) {
     String message = status.message != null ? status.message : "at episode " + status.episode + ".";
-    // "Suspended (Ctrl-C); ..." names the state itself: "Run x Suspended: Suspended" would stutter
-    boolean namesState =
-        message
-            .replace(" ", "")
-            .toLowerCase(Locale.ROOT)
-            .startsWith(status.state.label().toLowerCase(Locale.ROOT));
     return "Run "
         + name
-        + (namesState ? "" : " " + status.state.label())
+        + (StatusText.messageNamesState(status) ? "" : " " + status.state.label())
         + ": "
         + message
         + " Checkpoints are stored under "

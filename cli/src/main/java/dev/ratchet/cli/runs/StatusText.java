@@ -35,7 +35,12 @@ public final class StatusText {
     int phases = run.getSpec().phases.size();
     long total = run.getSpec().phases.get(phases - 1).until.episode;
     line(b, "Run", name + " (" + where + ")");
-    line(b, "State", s.state.label() + (s.message == null ? "" : ": " + s.message));
+    line(
+        b,
+        "State",
+        s.message == null
+            ? s.state.label()
+            : messageNamesState(s) ? s.message : s.state.label() + ": " + s.message);
     line(
         b,
         "Phase",
@@ -129,6 +134,19 @@ public final class StatusText {
       table(b, rows);
     }
     return b.toString();
+  }
+
+  /**
+   * Whether the status message starts by naming the state ("Suspended (Ctrl-C); ..."), so that
+   * printing the state before it would stutter.
+   */
+  public static boolean messageNamesState(TrainingRunStatus s) {
+    return s.message != null
+        && s.state != null
+        && s.message
+            .replace(" ", "")
+            .toLowerCase(Locale.ROOT)
+            .startsWith(s.state.label().toLowerCase(Locale.ROOT));
   }
 
   /** The stored checkpoints, newest last, marking the ones the status points at. */
