@@ -85,7 +85,7 @@ final class FakePlatform {
     }
   }
 
-  final Supervisor supervisor = new Supervisor();
+  final Supervisor supervisor;
   final TrainingRunSpec spec;
   RunContext run;
   TrainingRunStatus status;
@@ -127,6 +127,12 @@ final class FakePlatform {
   final Map<Integer, TrainerConfig> started = new LinkedHashMap<>();
 
   FakePlatform(TrainingRunSpec spec, Series series) {
+    this(spec, series, new Supervisor());
+  }
+
+  /** A platform whose brain was built with a platform's defaults. */
+  FakePlatform(TrainingRunSpec spec, Series series, Supervisor supervisor) {
+    this.supervisor = supervisor;
     this.spec = spec;
     this.series = series;
     this.run = new RunContext("ml", "run", 1L, spec);
