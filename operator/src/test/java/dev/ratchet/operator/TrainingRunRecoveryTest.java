@@ -224,7 +224,16 @@ class TrainingRunRecoveryTest {
               p.getMetadata().setFinalizers(new ArrayList<>());
               return p;
             });
-    await().atMost(WAIT).until(() -> pod("restart-a2") != null);
+    // The running operator creates attempt 2's pod, then records it in status: the restarted one
+    // reads the run only after both, as a successor would (reading between the two, it would take
+    // the new pod for a stranger and stop it — two operators at once, which leader election
+    // prevents; a heavily loaded machine hit that window).
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                pod("restart-a2") != null
+                    && Integer.valueOf(2).equals(get("restart").getStatus().attempt));
     for (int i = 0; i < 3; i++) {
       restarted.reconcile(get("restart"), podsOf("restart"));
     }
