@@ -101,6 +101,7 @@ public final class ScriptedTrainer {
             ProgressReport.TrainerState.TRAINING,
             "2026-11-22T10:00:00Z",
             List.of(),
+            null,
             null));
   }
 

@@ -132,6 +132,7 @@ class TrainingRunReconcilerTest {
             ProgressReport.TrainerState.TRAINING,
             "2026-11-22T10:00:00Z",
             java.util.List.of(),
+            null,
             null));
 
     await()

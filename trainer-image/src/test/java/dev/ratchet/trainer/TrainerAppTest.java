@@ -212,7 +212,19 @@ class TrainerAppTest {
       assertThat(record.episode()).isEqualTo(31 + i);
       assertThat(record.window().episodes()).isEqualTo(20); // the config's metrics window
       assertThat(record.window().scoreStd()).isNotNegative();
+      // CartPole's success: the pole still up at the step limit (not falling on its last step)
+      if (record.success()) {
+        assertThat(record.length()).isEqualTo(500);
+      }
     }
+    long succeeded =
+        after30
+            .episodes()
+            .subList(after30.episodes().size() - 20, after30.episodes().size())
+            .stream()
+            .filter(EpisodeRecord::success)
+            .count();
+    assertThat(after30.successRate()).isEqualTo(succeeded / 20.0);
     EpisodeRecord newest = after30.episodes().get(after30.episodes().size() - 1);
     assertThat(newest.window().scoreMean()).isEqualTo(after30.scoreMean());
     assertThat(badAfter.get()).contains("after must be an episode number");
@@ -222,6 +234,8 @@ class TrainerAppTest {
         .contains("ratchet_env_steps_total{")
         .contains("ratchet_episode_score_bucket{")
         .contains("ratchet_score_mean{")
+        .contains("ratchet_success_rate{")
+        .contains("ratchet_episodes_succeeded_total{")
         .contains("ratchet_grad_norm{")
         .contains("ratchet_nonfinite_total{")
         .contains("ratchet_checkpoint_failures_total{")

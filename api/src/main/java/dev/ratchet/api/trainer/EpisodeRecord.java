@@ -20,6 +20,8 @@ import java.util.List;
  * @param temperature router temperature in use (moe only)
  * @param window the trainer's windowed statistics right after this episode, which the supervisor
  *     judges episode by episode (absent in records written before they were added)
+ * @param success whether the episode reached the environment's goal (absent in records written
+ *     before it was added)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpisodeRecord(
@@ -34,7 +36,8 @@ public record EpisodeRecord(
     Double alphaEntropy,
     List<Double> expertUsage,
     Double temperature,
-    Window window) {
+    Window window,
+    Boolean success) {
 
   /**
    * The attempt's windowed statistics after an episode: the last {@code episodes} episodes of the

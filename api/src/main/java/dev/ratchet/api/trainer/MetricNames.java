@@ -15,6 +15,13 @@ public final class MetricNames {
 
   // Trainer series.
   public static final String EPISODES_TOTAL = "ratchet_episodes_total";
+
+  /** Episodes that reached the environment's goal (see docs/trainer.md for each environment). */
+  public static final String EPISODES_SUCCEEDED_TOTAL = "ratchet_episodes_succeeded_total";
+
+  /** Share of the window's episodes that reached the environment's goal. */
+  public static final String SUCCESS_RATE = "ratchet_success_rate";
+
   public static final String ENV_STEPS_TOTAL = "ratchet_env_steps_total";
   public static final String EPISODE_SCORE = "ratchet_episode_score";
   public static final String SCORE_MEAN = "ratchet_score_mean";

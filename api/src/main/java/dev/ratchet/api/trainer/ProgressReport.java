@@ -29,6 +29,7 @@ import java.util.List;
  *     asked. A supervisor that reads them judges every episode, however seldom it reads.
  * @param lastNonFinite where the newest update with skipped steps first went NaN/Inf, e.g. "episode
  *     396: gradient of experts.weight"; null when none did in this attempt
+ * @param successRate share of the window's episodes that reached the environment's goal
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProgressReport(
@@ -51,7 +52,8 @@ public record ProgressReport(
     TrainerState state,
     String updatedAt,
     List<EpisodeRecord> episodes,
-    String lastNonFinite) {
+    String lastNonFinite,
+    Double successRate) {
 
   /** Most episode records one report carries. */
   public static final int EPISODES_LIMIT = 10_000;
@@ -82,7 +84,8 @@ public record ProgressReport(
         state,
         updatedAt,
         records,
-        lastNonFinite);
+        lastNonFinite,
+        successRate);
   }
 
   /**

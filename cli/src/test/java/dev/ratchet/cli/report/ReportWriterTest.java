@@ -43,6 +43,7 @@ class ReportWriterTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -146,6 +147,7 @@ class ReportWriterTest {
                 entropy,
                 List.of(dominant, second, third, fourth),
                 e <= 1000 ? 1.0 : 0.5,
+                null,
                 null));
       }
     }
@@ -214,6 +216,7 @@ class ReportWriterTest {
                 null,
                 null,
                 null,
+                null,
                 null));
       }
     }
@@ -274,6 +277,7 @@ class ReportWriterTest {
               1,
               e * 900,
               "t",
+              null,
               null,
               null,
               null,

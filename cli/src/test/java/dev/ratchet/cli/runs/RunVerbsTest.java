@@ -271,6 +271,7 @@ class RunVerbsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 

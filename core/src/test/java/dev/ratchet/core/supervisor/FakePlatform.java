@@ -274,7 +274,8 @@ final class FakePlatform {
                     s.reward(),
                     s.rewardStd(),
                     s.gradNorm(),
-                    nonFinite)));
+                    nonFinite),
+                null));
   }
 
   /** The trainer's records after the episode the brain has judged through. */
@@ -315,6 +316,7 @@ final class FakePlatform {
               ProgressReport.TrainerState.TRAINING,
               now.toString(),
               List.of(),
+              null,
               null);
       progress = tamper.apply(progress);
     }

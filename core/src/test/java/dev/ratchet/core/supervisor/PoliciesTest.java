@@ -46,6 +46,7 @@ class PoliciesTest {
             ProgressReport.TrainerState.TRAINING,
             "2026-01-01T00:00:00Z",
             java.util.List.of(),
+            null,
             null));
   }
 

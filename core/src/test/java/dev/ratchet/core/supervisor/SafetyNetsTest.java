@@ -492,6 +492,7 @@ class SafetyNetsTest {
         r.state(),
         r.updatedAt(),
         List.of(),
+        null,
         null);
   }
 }

@@ -23,6 +23,7 @@ public final class PolicyEvaluation {
     long length = 0;
     long steps = 0;
     int count = 0;
+    int successes = 0;
     long t0 = System.nanoTime();
     while (count < episodes) {
       env.observe(obs);
@@ -34,6 +35,7 @@ public final class PolicyEvaluation {
         sumSq += e.score() * e.score();
         reward += e.totalReward();
         length += e.length();
+        successes += e.success() ? 1 : 0;
         count++;
       }
     }
@@ -45,7 +47,8 @@ public final class PolicyEvaluation {
         Math.sqrt(Math.max(0, sumSq / count - mean * mean)),
         reward / count,
         (double) length / count,
-        steps / Math.max(seconds, 1e-9));
+        steps / Math.max(seconds, 1e-9),
+        (double) successes / count);
   }
 
   /**
@@ -57,6 +60,7 @@ public final class PolicyEvaluation {
    * @param meanTotalReward mean of the episodes' summed rewards
    * @param meanLength mean episode length in steps
    * @param stepsPerSecond environment steps per second, policy included
+   * @param successRate share of the episodes that reached the environment's goal
    */
   public record Result(
       int episodes,
@@ -64,5 +68,6 @@ public final class PolicyEvaluation {
       double stdScore,
       double meanTotalReward,
       double meanLength,
-      double stepsPerSecond) {}
+      double stepsPerSecond,
+      double successRate) {}
 }

@@ -81,7 +81,14 @@ public final class VecCartPole implements VecEnv {
         if (finished.isEmpty()) {
           finished = new ArrayList<>(2);
         }
-        finished.add(new Episode(i, episodeReturn[i], episodeLength[i], episodeReturn[i]));
+        // success: balanced until the step limit cut the episode off
+        finished.add(
+            new Episode(
+                i,
+                episodeReturn[i],
+                episodeLength[i],
+                episodeReturn[i],
+                outcome == StepOutcome.TRUNCATED));
         this.finished++;
         episodeReturn[i] = 0;
         episodeLength[i] = 0;

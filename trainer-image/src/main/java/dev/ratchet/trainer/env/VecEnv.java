@@ -47,8 +47,10 @@ public interface VecEnv {
    * @param score what users read as the episode's result (the environment's own score)
    * @param length steps of the episode
    * @param totalReward sum of the rewards the agent received
+   * @param success whether the episode reached the environment's goal (CartPole: balanced to the
+   *     step limit; intercept: a hit; dungeon: went down the stairs at least once)
    */
-  record Episode(int env, double score, int length, double totalReward) {
+  record Episode(int env, double score, int length, double totalReward, boolean success) {
 
     /** Mean reward per step. */
     public double meanReward() {

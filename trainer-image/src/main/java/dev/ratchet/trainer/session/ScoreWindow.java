@@ -2,7 +2,10 @@ package dev.ratchet.trainer.session;
 
 import java.util.ArrayDeque;
 
-/** The last {@code size} episodes' scores and per-step rewards, for windowed statistics. */
+/**
+ * The last {@code size} episodes' scores, per-step rewards and successes (1 or 0), for windowed
+ * statistics: columns 0, 1 and 2.
+ */
 final class ScoreWindow {
 
   private final int size;
@@ -12,8 +15,8 @@ final class ScoreWindow {
     this.size = Math.max(1, size);
   }
 
-  void add(double score, double rewardPerStep) {
-    items.addLast(new double[] {score, rewardPerStep});
+  void add(double score, double rewardPerStep, boolean success) {
+    items.addLast(new double[] {score, rewardPerStep, success ? 1 : 0});
     if (items.size() > size) {
       items.removeFirst();
     }
@@ -36,7 +39,7 @@ final class ScoreWindow {
     return std(0);
   }
 
-  /** Population standard deviation of a column (0 score, 1 per-step reward). */
+  /** Population standard deviation of a column (0 score, 1 per-step reward, 2 success). */
   double std(int column) {
     double m = mean(column);
     return Math.sqrt(

@@ -44,6 +44,8 @@ public final class TrainerMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final CounterDataPoint episodes;
+  private final CounterDataPoint episodesSucceeded;
+  private final GaugeDataPoint successRate;
   private final CounterDataPoint envSteps;
   private final DistributionDataPoint score;
   private final GaugeDataPoint scoreMean;
@@ -81,6 +83,18 @@ public final class TrainerMetrics {
     this.labelNames = names;
     this.labelValues = values;
     episodes = counter(MetricNames.EPISODES_TOTAL, "Episodes completed.", names, values);
+    episodesSucceeded =
+        counter(
+            MetricNames.EPISODES_SUCCEEDED_TOTAL,
+            "Episodes that reached the environment's goal.",
+            names,
+            values);
+    successRate =
+        gauge(
+            MetricNames.SUCCESS_RATE,
+            "Windowed share of episodes that reached the environment's goal.",
+            names,
+            values);
     envSteps = counter(MetricNames.ENV_STEPS_TOTAL, "Environment steps taken.", names, values);
     nonFinite = counter(MetricNames.NONFINITE_TOTAL, "Updates skipped for NaN/Inf.", names, values);
     checkpointFailures =
@@ -155,8 +169,11 @@ public final class TrainerMetrics {
     return registry;
   }
 
-  void episode(double episodeScore, int length) {
+  void episode(double episodeScore, int length, boolean success) {
     episodes.inc();
+    if (success) {
+      episodesSucceeded.inc();
+    }
     score.observe(episodeScore);
   }
 
@@ -164,9 +181,10 @@ public final class TrainerMetrics {
     envSteps.inc(n);
   }
 
-  void window(double mean, double reward) {
+  void window(double mean, double reward, double success) {
     scoreMean.set(mean);
     rewardMean.set(reward);
+    successRate.set(success);
   }
 
   void update(UpdateStats s) {

@@ -269,9 +269,9 @@ public final class TrainingSession implements AutoCloseable {
   private void onEpisode(long episode, VecEnv.Episode e) {
     episodeListener.accept(episode);
     double reward = e.meanReward();
-    window.add(e.score(), reward);
-    bestWindow.add(e.score(), reward);
-    metrics.episode(e.score(), e.length());
+    window.add(e.score(), reward, e.success());
+    bestWindow.add(e.score(), reward, e.success());
+    metrics.episode(e.score(), e.length(), e.success());
     // Router figures (moe only) are those of the last update.
     RouterStats router = lastStats == null ? null : lastStats.router();
     EpisodeRecord.Window w =
@@ -296,7 +296,8 @@ public final class TrainingSession implements AutoCloseable {
             router == null ? null : router.alphaEntropy(),
             router == null ? null : router.expertUsage(),
             router == null ? null : router.temperature(),
-            w);
+            w,
+            e.success());
     synchronized (recent) {
       recent.addLast(r);
       if (recent.size() > ProgressReport.EPISODES_LIMIT) {
@@ -463,9 +464,10 @@ public final class TrainingSession implements AutoCloseable {
             state,
             Instant.now().toString(),
             List.of(),
-            lastNonFinite));
+            lastNonFinite,
+            any ? window.mean(2) : null));
     if (any) {
-      metrics.window(window.mean(0), window.mean(1));
+      metrics.window(window.mean(0), window.mean(1), window.mean(2));
     }
   }
 

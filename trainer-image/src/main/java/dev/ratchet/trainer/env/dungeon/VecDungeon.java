@@ -76,7 +76,8 @@ public final class VecDungeon implements VecEnv {
         if (finished.isEmpty()) {
           finished = new ArrayList<>(2);
         }
-        finished.add(new Episode(i, d.score(), d.steps(), episodeReward[i]));
+        // success: went down the stairs at least once
+        finished.add(new Episode(i, d.score(), d.steps(), episodeReward[i], d.depth() > 1));
         episodeReward[i] = 0;
         d.reset();
       }

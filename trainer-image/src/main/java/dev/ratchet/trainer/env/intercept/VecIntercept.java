@@ -84,7 +84,13 @@ public final class VecIntercept implements VecEnv {
           finished = new ArrayList<>(2);
         }
         outcomes[e.outcome().ordinal()]++;
-        finished.add(new Episode(i, e.totalReward(), e.steps(), e.totalReward()));
+        finished.add(
+            new Episode(
+                i,
+                e.totalReward(),
+                e.steps(),
+                e.totalReward(),
+                e.outcome() == Intercept.Outcome.HIT));
         e.reset();
       }
     }

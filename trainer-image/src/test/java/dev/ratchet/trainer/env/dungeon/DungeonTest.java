@@ -230,6 +230,11 @@ class DungeonTest {
         "dungeon greedy policy: mean score %.1f (sd %.1f), mean length %.0f%n",
         g.meanScore(), g.stdScore(), g.meanLength());
     assertThat(g.meanScore()).isGreaterThan(4 * r.meanScore());
+    // success is going down the stairs: the greedy policy takes them when it stands on them
+    System.out.printf(
+        "dungeon success (went down at least once): random %.1f%%, greedy %.1f%%%n",
+        100 * r.successRate(), 100 * g.successRate());
+    assertThat(g.successRate()).isGreaterThan(r.successRate() + 0.2);
   }
 
   private static String row(Dungeon d, int y) {

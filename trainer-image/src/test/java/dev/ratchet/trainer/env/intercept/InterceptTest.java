@@ -171,6 +171,8 @@ class InterceptTest {
         random.meanLength(),
         random.stepsPerSecond());
     assertThat(randomEnv.successRate()).isBetween(0.05, 0.40);
+    // an episode succeeds exactly when it ends in a hit
+    assertThat(random.successRate()).isEqualTo(randomEnv.successRate());
     for (double n : new double[] {3, 4, 5}) {
       VecIntercept env = new VecIntercept(8, 500, 21, OPTIONS);
       PolicyEvaluation.Result pn =
@@ -180,6 +182,7 @@ class InterceptTest {
               + " steps/episode%n",
           n, 100 * env.successRate(), pn.meanScore(), pn.meanLength());
       assertThat(env.successRate()).isGreaterThan(0.9).isGreaterThan(randomEnv.successRate() + 0.5);
+      assertThat(pn.successRate()).isEqualTo(env.successRate());
       assertThat(pn.meanScore()).isGreaterThan(random.meanScore() + 1000);
     }
   }
