@@ -227,6 +227,7 @@ class TrainerAppTest {
     assertThat(after30.successRate()).isEqualTo(succeeded / 20.0);
     EpisodeRecord newest = after30.episodes().get(after30.episodes().size() - 1);
     assertThat(newest.window().scoreMean()).isEqualTo(after30.scoreMean());
+    assertThat(newest.window().successRate()).isEqualTo(after30.successRate());
     assertThat(badAfter.get()).contains("after must be an episode number");
     assertThat(metrics.get())
         .contains(

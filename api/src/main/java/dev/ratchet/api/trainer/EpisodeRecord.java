@@ -50,6 +50,8 @@ public record EpisodeRecord(
    * @param rewardStd standard deviation of that reward over the window
    * @param gradNorm gradient norm before clipping at the last update, or null before one
    * @param nonFiniteCount updates skipped for NaN/Inf so far, as the progress report counts them
+   * @param successRate share of the window's episodes that reached the environment's goal (absent
+   *     in records written before it was added)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Window(
@@ -59,5 +61,6 @@ public record EpisodeRecord(
       double rewardMean,
       double rewardStd,
       Double gradNorm,
-      long nonFiniteCount) {}
+      long nonFiniteCount,
+      Double successRate) {}
 }

@@ -16,6 +16,10 @@ public class RunMetricsStatus {
   @JsonPropertyDescription("Mean episode reward over the window.")
   public Double rewardMean;
 
+  @JsonPropertyDescription(
+      "Share of the window's episodes that reached the environment's goal (0 to 1).")
+  public Double successRate;
+
   @JsonPropertyDescription("Mean entropy of the router weights (moe); ln(experts) at most.")
   public Double alphaEntropy;
 

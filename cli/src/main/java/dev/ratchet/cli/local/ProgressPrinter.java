@@ -81,6 +81,9 @@ final class ProgressPrinter {
     } else {
       b.append("  score ").append(NumberText.of(record.score()));
     }
+    if (w != null && w.successRate() != null) {
+      b.append("  success ").append(NumberText.of(100 * w.successRate())).append(" %");
+    }
     if (record.alphaEntropy() != null) {
       b.append("  alpha entropy ").append(NumberText.of(record.alphaEntropy()));
     }

@@ -68,6 +68,9 @@ public final class StatusText {
               + (s.metrics.scoreStd == null ? "" : " ± " + num(s.metrics.scoreStd))
               + "   reward mean "
               + num(s.metrics.rewardMean)
+              + (s.metrics.successRate == null
+                  ? ""
+                  : "   success " + NumberText.of(100 * s.metrics.successRate) + " %")
               + (s.metrics.alphaEntropy == null
                   ? ""
                   : "   alpha entropy " + num(s.metrics.alphaEntropy))

@@ -91,6 +91,9 @@ class LocalRunTest {
 
     assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
     assertThat(status.bestCheckpoint.scoreMean).as("solved CartPole").isGreaterThanOrEqualTo(475.0);
+    assertThat(status.metrics.successRate)
+        .as("CartPole's success: the pole up at 500")
+        .isPositive();
     Path checkpoints =
         workdir.resolve("s3/ratchet-checkpoints/quickstart/local/cartpole-quickstart/checkpoints");
     List<Path> committed;
@@ -107,6 +110,8 @@ class LocalRunTest {
         .contains("ep/min")
         .doesNotContain("episode 0/")
         .doesNotContain("alpha entropy")
+        .containsPattern(
+            "\\[train\\] episode \\d+/1000  score mean \\S+ \\(last 20\\)  success \\S+ %")
         .containsPattern("Run cartpole-quickstart Succeeded: .* ended at episode \\d+");
     // One line per 20 episodes (1000 / 50), from the trainer's records however seldom it is read
     assertThat(lines.lines().filter(l -> l.startsWith("[train] episode ")))

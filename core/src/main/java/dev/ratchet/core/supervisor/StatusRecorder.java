@@ -71,6 +71,7 @@ final class StatusRecorder {
     m.scoreMean = p.scoreMean();
     m.scoreStd = p.scoreStd();
     m.rewardMean = p.rewardMean();
+    m.successRate = p.successRate();
     m.alphaEntropy = p.alphaEntropy();
     m.episodesPerMinute = p.episodesPerMinute();
     m.gradNorm = p.gradNorm();

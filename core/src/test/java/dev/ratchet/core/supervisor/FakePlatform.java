@@ -274,7 +274,8 @@ final class FakePlatform {
                     s.reward(),
                     s.rewardStd(),
                     s.gradNorm(),
-                    nonFinite),
+                    nonFinite,
+                    null),
                 null));
   }
 

@@ -282,7 +282,8 @@ public final class TrainingSession implements AutoCloseable {
             window.mean(1),
             window.std(1),
             lastStats != null && lastStats.minibatches() > 0 ? lastStats.gradNorm() : null,
-            nonFinite);
+            nonFinite,
+            window.mean(2));
     EpisodeRecord r =
         new EpisodeRecord(
             episode,
