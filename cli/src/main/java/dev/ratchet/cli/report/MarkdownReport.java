@@ -135,8 +135,8 @@ final class MarkdownReport {
     b.append("\n## Phases\n\n");
     b.append(
         "| phase | episodes | score mean ± std | reward mean ± std | alpha entropy mean ± std |"
-            + " max score |\n");
-    b.append("|---|---|---|---|---|---|\n");
+            + " max score | success |\n");
+    b.append("|---|---|---|---|---|---|---|\n");
     for (PhaseStats p : phases) {
       b.append("| ")
           .append(p.phase())
@@ -154,6 +154,8 @@ final class MarkdownReport {
           .append(p.alphaEntropy() == null ? "–" : meanStd(p.alphaEntropy()))
           .append(" | ")
           .append(num(p.maxScore()))
+          .append(" | ")
+          .append(p.successRate() == null ? "–" : NumberText.of(100 * p.successRate()) + " %")
           .append(" |\n");
     }
   }

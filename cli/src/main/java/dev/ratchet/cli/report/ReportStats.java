@@ -43,6 +43,7 @@ final class ReportStats {
       MeanStd reward,
       MeanStd alphaEntropy,
       double maxScore,
+      Double successRate,
       int[] counts) {}
 
   /** A mean and a (population) standard deviation. */
@@ -173,9 +174,17 @@ final class ReportStats {
                   MeanStd.of(records, EpisodeRecord::reward),
                   routed.isEmpty() ? null : MeanStd.of(routed, EpisodeRecord::alphaEntropy),
                   records.stream().mapToDouble(EpisodeRecord::score).max().orElse(Double.NaN),
+                  successRate(records),
                   counts));
         });
     return phases;
+  }
+
+  /** The share of the records that reached the goal, or null when none says (older records). */
+  static Double successRate(List<EpisodeRecord> records) {
+    List<Boolean> said =
+        records.stream().map(EpisodeRecord::success).filter(s -> s != null).toList();
+    return said.isEmpty() ? null : said.stream().filter(s -> s).count() / (double) said.size();
   }
 
   /**

@@ -48,6 +48,44 @@ class ReportWriterTest {
   }
 
   @Test
+  void thePhaseTableGivesTheShareOfEpisodesThatReachedTheGoal() throws Exception {
+    List<EpisodeRecord> episodes = new ArrayList<>();
+    for (int e = 1; e <= 8; e++) {
+      EpisodeRecord r = cartpole(e, 1, e == 3 || e >= 6 ? 500 : 20);
+      episodes.add(withSuccess(r, r.score() == 500)); // CartPole: up at the step limit
+    }
+    TrainingRunStatus status = new TrainingRunStatus();
+    status.state = RunState.SUCCEEDED;
+    status.episode = 8L;
+
+    Path md =
+        ReportWriter.write(
+            new ReportInput("local", "goal", status, episodes, 4), lookDir("success"));
+
+    // 4 of 8 episodes (3, 6, 7, 8) reached 500
+    assertThat(Files.readString(md))
+        .contains("| max score | success |")
+        .containsPattern("\\| train \\| 8 \\(1–8\\) \\|.*\\| 500 \\| 50 % \\|");
+  }
+
+  private static EpisodeRecord withSuccess(EpisodeRecord r, boolean success) {
+    return new EpisodeRecord(
+        r.episode(),
+        r.score(),
+        r.reward(),
+        r.length(),
+        r.phase(),
+        r.attempt(),
+        r.envSteps(),
+        r.time(),
+        r.alphaEntropy(),
+        r.expertUsage(),
+        r.temperature(),
+        r.window(),
+        success);
+  }
+
+  @Test
   void smallRunFiguresMatchAHandComputation() throws Exception {
     // Attempt 1 plays 1..6, attempt 2 resumes from episode 4 and replays 5..8.
     List<EpisodeRecord> episodes =
@@ -80,7 +118,8 @@ class ReportWriterTest {
         .contains("# Training report: local/small")
         .contains("- State: **Succeeded** at episode 8")
         .contains("2 episodes were played again")
-        .contains("| train | 8 (1–8) | 137.8 ± 176 | 1 ± 0 | – | 500 |")
+        // records written before success was reported say nothing about it
+        .contains("| train | 8 (1–8) | 137.8 ± 176 | 1 ± 0 | – | 500 | – |")
         // Scores from -3 to 500: 11 bins of 50 from -50, the last one closed so 500 is in it.
         .contains("11 bins of 50 spanning the scores from -50 to 500")
         .contains("| score | train |")
