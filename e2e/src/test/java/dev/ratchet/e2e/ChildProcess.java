@@ -23,10 +23,7 @@ final class ChildProcess implements AutoCloseable {
 
   /** Starts a command with stdout and stderr going to {@code log}. */
   static ChildProcess start(String name, List<String> command, Path log) throws IOException {
-    Files.createDirectories(log.getParent());
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new ChildProcess(name, p, log);
+    return start(name, command, Path.of("").toAbsolutePath(), java.util.Map.of(), log);
   }
 
   /**

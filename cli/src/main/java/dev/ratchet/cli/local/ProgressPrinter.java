@@ -44,7 +44,7 @@ final class ProgressPrinter {
 
   /** Ends a turn: a line per N episodes the report covers, then the turn's events. */
   void turnEnded(ProgressReport report) {
-    if (report != null && report.episodes() != null) {
+    if (report != null) {
       for (EpisodeRecord record : report.episodes()) {
         // every N-th episode; or, where records were left out, the first after a multiple of N
         boolean crossed =

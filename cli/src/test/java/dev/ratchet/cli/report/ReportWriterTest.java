@@ -31,19 +31,20 @@ class ReportWriterTest {
   @TempDir Path out;
 
   private static EpisodeRecord cartpole(long episode, int attempt, double score) {
+    return played(episode, score, 1.0, (int) score, "train", attempt, episode * 100);
+  }
+
+  /** An episode without router, window or success figures. */
+  private static EpisodeRecord played(
+      long episode,
+      double score,
+      double reward,
+      int length,
+      String phase,
+      int attempt,
+      long envSteps) {
     return new EpisodeRecord(
-        episode,
-        score,
-        1.0,
-        (int) score,
-        "train",
-        attempt,
-        episode * 100,
-        "t",
-        null,
-        null,
-        null,
-        null,
+        episode, score, reward, length, phase, attempt, envSteps, "t", null, null, null, null,
         null);
   }
 
@@ -243,20 +244,14 @@ class ReportWriterTest {
       for (long e = attempts[a][0]; e <= attempts[a][1]; e++) {
         double score = Math.min(500, Math.max(8, 10 + e * 0.8 + rng.nextGaussian() * 60));
         episodes.add(
-            new EpisodeRecord(
+            played(
                 e,
                 Math.rint(score),
                 1.0,
                 (int) Math.rint(score),
                 e <= 200 ? "warmup" : "train",
                 a + 1,
-                e * 150,
-                "t",
-                null,
-                null,
-                null,
-                null,
-                null));
+                e * 150));
       }
     }
     TrainingRunStatus status = new TrainingRunStatus();
@@ -306,21 +301,7 @@ class ReportWriterTest {
     for (long e = 1; e <= 8000; e++) {
       boolean hit = rng.nextDouble() < Math.min(0.9, e / 6000.0);
       double score = hit ? 1250 + 60 * rng.nextDouble() : -1350 + 550 * rng.nextDouble();
-      episodes.add(
-          new EpisodeRecord(
-              e,
-              score,
-              score / 1200,
-              900,
-              e <= 300 ? "warmup" : "train",
-              1,
-              e * 900,
-              "t",
-              null,
-              null,
-              null,
-              null,
-              null));
+      episodes.add(played(e, score, score / 1200, 900, e <= 300 ? "warmup" : "train", 1, e * 900));
     }
     TrainingRunStatus status = new TrainingRunStatus();
     status.state = RunState.SUCCEEDED;

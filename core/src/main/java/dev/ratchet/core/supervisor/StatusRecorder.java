@@ -173,8 +173,7 @@ final class StatusRecorder {
     WatchStatus w = t.watch();
     w.endEpisode = episode;
     w.endReason = why;
-    rankBest(t);
-    t.status.message = endMessage(why, t.status.bestCheckpoint);
+    rankBest(t); // the run is final now: this also writes the message
   }
 
   private static String endMessage(String why, CheckpointRef best) {
