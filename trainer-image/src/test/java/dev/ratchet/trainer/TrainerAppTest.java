@@ -105,7 +105,8 @@ class TrainerAppTest {
         Device.AUTO,
         20,
         0,
-        60);
+        60,
+        null);
   }
 
   private Result run(TrainerConfig c, java.util.function.Consumer<TrainerApp> whileServing)

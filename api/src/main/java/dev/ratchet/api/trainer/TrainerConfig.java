@@ -40,6 +40,8 @@ import dev.ratchet.api.v1alpha1.TemperatureSpec;
  * @param preemptGraceSeconds how long the platform waits after SIGTERM before it kills the trainer
  *     (the pod's terminationGracePeriodSeconds): the trainer's preempt checkpoint must be committed
  *     within it
+ * @param evaluation evaluation episodes at each committed checkpoint; null when the spec asks for
+ *     none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -62,7 +64,8 @@ public record TrainerConfig(
     Device device,
     int metricsWindow,
     int httpPort,
-    long preemptGraceSeconds) {
+    long preemptGraceSeconds,
+    EvaluationPolicy evaluation) {
 
   /** Default port of the trainer's HTTP endpoints. */
   public static final int DEFAULT_HTTP_PORT = 9400;
@@ -75,6 +78,15 @@ public record TrainerConfig(
    * @param bestWindow episodes in that window; no best checkpoint before a full window
    */
   public record CheckpointPolicy(long everyEpisodes, RunMetric bestMetric, int bestWindow) {}
+
+  /**
+   * How checkpoints are evaluated.
+   *
+   * @param episodes evaluation episodes per checkpoint
+   * @param deterministic act greedily rather than sample
+   * @param seed seed of the evaluation environments and of sampling
+   */
+  public record EvaluationPolicy(int episodes, boolean deterministic, long seed) {}
 
   /**
    * An S3 location. The run's objects live under {@code PREFIX/NAMESPACE/RUN/}.

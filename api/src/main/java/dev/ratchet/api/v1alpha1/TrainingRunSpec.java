@@ -42,6 +42,11 @@ public class TrainingRunSpec {
           + " default.")
   public CheckpointsSpec checkpoints = new CheckpointsSpec();
 
+  @JsonPropertyDescription(
+      "Evaluation episodes at each checkpoint, with the greedy policy on separate seeded"
+          + " environments; omit to rank and judge by the training window only.")
+  public EvaluationSpec evaluation;
+
   @JsonPropertyDescription("When training counts as diverged and how the run is rolled back.")
   public DivergenceSpec divergence = new DivergenceSpec();
 

@@ -14,8 +14,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -90,6 +92,7 @@ public final class SpecValidator {
                 checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, v);
               }
             }),
+        new Rule(List.of("spec.evaluation"), v -> checkEvaluationMetrics(spec, v)),
         new Rule(List.of(), v -> checkTrainerEnv(spec, v)),
         new Rule(List.of(), v -> checkTrainerPod(spec.trainer, v)));
   }
@@ -308,6 +311,44 @@ public final class SpecValidator {
               "gradNorm cannot rank progress (higher is not better); use scoreMean or"
                   + " rewardMean, and spec.divergence.gradNormAbove for exploding gradients"));
     }
+  }
+
+  /** Every watched or ranking metric that comes from evaluation needs spec.evaluation. */
+  private static void checkEvaluationMetrics(TrainingRunSpec spec, List<Violation> violations) {
+    if (spec.evaluation != null) {
+      return;
+    }
+    Map<String, RunMetric> watched = new LinkedHashMap<>();
+    watched.put("spec.checkpoints.best.metric", spec.checkpoints.best.metric.runMetric());
+    watched.put("spec.divergence.metric", spec.divergence.metric);
+    if (spec.earlyStopping != null) {
+      watched.put("spec.earlyStopping.metric", spec.earlyStopping.metric);
+    }
+    for (int i = 0; i < spec.phases.size(); i++) {
+      PhaseSpec phase = spec.phases.get(i);
+      if (phase == null || phase.until == null) {
+        continue;
+      }
+      String path = "spec.phases[" + i + "].until.";
+      for (int j = 0; j < phase.until.anyOf.size(); j++) {
+        watched.put(path + "anyOf[" + j + "].metric", phase.until.anyOf.get(j).metric);
+      }
+      for (int j = 0; j < phase.until.allOf.size(); j++) {
+        watched.put(path + "allOf[" + j + "].metric", phase.until.allOf.get(j).metric);
+      }
+    }
+    watched.forEach(
+        (path, metric) -> {
+          if (metric != null && metric.fromEvaluation()) {
+            violations.add(
+                new Violation(
+                    path,
+                    metric.key()
+                        + " is measured by evaluation episodes; add spec.evaluation (e.g."
+                        + " evaluation: {episodes: 10}) or watch a training metric such as"
+                        + " scoreMean"));
+          }
+        });
   }
 
   private static void checkTrainerEnv(TrainingRunSpec spec, List<Violation> violations) {

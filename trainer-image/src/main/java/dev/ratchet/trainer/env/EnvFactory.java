@@ -12,14 +12,27 @@ public final class EnvFactory {
 
   /** The environment of {@code spec}: numEnvs copies, episodes cut at maxStepsPerEpisode. */
   public static VecEnv create(EnvironmentSpec spec) {
+    return create(spec, spec.numEnvs, spec.seed, true);
+  }
+
+  /**
+   * A fresh environment for evaluation episodes: the spec's world and options with its own copies
+   * and seed, and without injected faults (they test the supervisor's reaction to training, not
+   * what a checkpoint's policy reaches).
+   */
+  public static VecEnv forEvaluation(EnvironmentSpec spec, int numEnvs, long seed) {
+    return create(spec, numEnvs, seed, false);
+  }
+
+  private static VecEnv create(EnvironmentSpec spec, int n, long seed, boolean faults) {
     EnvironmentChecks.checkSizes(spec);
-    int n = spec.numEnvs;
     int maxSteps = spec.maxStepsPerEpisode;
     return switch (spec.name) {
       case CARTPOLE ->
-          new VecCartPole(n, maxSteps, spec.seed, EnvironmentChecks.cartPoleNanFromEpisode(spec));
-      case DUNGEON -> new VecDungeon(n, maxSteps, spec.seed, EnvironmentChecks.dungeon(spec));
-      case INTERCEPT -> new VecIntercept(n, maxSteps, spec.seed, EnvironmentChecks.intercept(spec));
+          new VecCartPole(
+              n, maxSteps, seed, faults ? EnvironmentChecks.cartPoleNanFromEpisode(spec) : 0);
+      case DUNGEON -> new VecDungeon(n, maxSteps, seed, EnvironmentChecks.dungeon(spec));
+      case INTERCEPT -> new VecIntercept(n, maxSteps, seed, EnvironmentChecks.intercept(spec));
     };
   }
 }

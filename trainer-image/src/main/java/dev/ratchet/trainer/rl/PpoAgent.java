@@ -3,6 +3,7 @@ package dev.ratchet.trainer.rl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.env.VecEnv;
@@ -135,6 +136,16 @@ public final class PpoAgent implements AutoCloseable {
     }
     rollout.computeGae(last, ppo.gamma, ppo.gaeLambda);
     return finished;
+  }
+
+  /**
+   * Plays evaluation episodes with the current parameters on {@code env}, an environment of the
+   * evaluation's own; the agent's environments, recurrent state and generators are not touched, so
+   * training goes on exactly as without it.
+   */
+  public EvaluationResult evaluate(VecEnv env, int episodes, boolean deterministic, long seed) {
+    return new Evaluator(policy, root)
+        .run(learner.inferenceParameters(), env, episodes, deterministic, seed, this.episodes);
   }
 
   /** The last collected rollout (tests inject faults into it). */
