@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.environment.EnvironmentChecks;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.trainer.TrainerExitCodes;
@@ -47,6 +48,9 @@ public final class TrainerApp {
   private volatile long preemptGraceSeconds = 30;
   private Consumer<TrainerHttpServer> onServing = s -> {};
   private java.util.function.LongConsumer onEpisodeEnded = episode -> {};
+  // Set for `--evaluate FILE`: evaluate the resume checkpoint, write the result there, train
+  // nothing.
+  private Path evaluationOut;
 
   public TrainerApp(
       Map<String, String> env, PrintStream err, int storageAttempts, long storageFirstDelayMillis) {
@@ -73,6 +77,15 @@ public final class TrainerApp {
   /** Called on the training thread as each episode ends (see TrainingSession#onEpisodeEnded). */
   public TrainerApp onEpisodeEnded(java.util.function.LongConsumer listener) {
     this.onEpisodeEnded = listener;
+    return this;
+  }
+
+  /**
+   * Evaluates the config's resume checkpoint with its evaluation instead of training, writing the
+   * {@link EvaluationResult} as JSON to {@code out}.
+   */
+  public TrainerApp evaluateTo(Path out) {
+    this.evaluationOut = out;
     return this;
   }
 
@@ -150,6 +163,11 @@ public final class TrainerApp {
         return fail(TrainerExitCodes.REFUSED_CHECKPOINT, "refused checkpoint: " + e.getMessage());
       } catch (IOException e) {
         return fail(TrainerExitCodes.STORAGE, "cannot read checkpoint: " + e.getMessage());
+      }
+      if (evaluationOut != null) {
+        EvaluationResult result = s.evaluateResumeCheckpoint();
+        json.writerWithDefaultPrettyPrinter().writeValue(evaluationOut.toFile(), result);
+        return TrainerExitCodes.OK;
       }
       LOG.info(
           "training "

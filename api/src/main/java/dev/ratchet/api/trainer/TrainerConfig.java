@@ -67,6 +67,32 @@ public record TrainerConfig(
     long preemptGraceSeconds,
     EvaluationPolicy evaluation) {
 
+  /** This config with another evaluation (e.g. the one {@code ratchet evaluate} asks for). */
+  public TrainerConfig withEvaluation(EvaluationPolicy other) {
+    return new TrainerConfig(
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        phaseStartEpisode,
+        untilEpisode,
+        resumeFrom,
+        environment,
+        model,
+        ppo,
+        routing,
+        temperature,
+        moe,
+        checkpoints,
+        storage,
+        device,
+        metricsWindow,
+        httpPort,
+        preemptGraceSeconds,
+        other);
+  }
+
   /** Default port of the trainer's HTTP endpoints. */
   public static final int DEFAULT_HTTP_PORT = 9400;
 

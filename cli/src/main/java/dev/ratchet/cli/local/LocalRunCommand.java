@@ -6,6 +6,7 @@ import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
 import dev.ratchet.cli.report.ReportInput;
 import dev.ratchet.cli.report.ReportWriter;
+import dev.ratchet.cli.runs.LocalRunSource;
 import dev.ratchet.cli.runs.RunFiles;
 import dev.ratchet.cli.runs.StatusText;
 import dev.ratchet.core.validation.TrainingRunReader;
@@ -186,7 +187,12 @@ public final class LocalRunCommand implements Callable<Integer> {
     ImageIO.setUseCache(false);
     try {
       var episodes =
-          new RunFiles(s3.client(), storage.bucket, storage.prefix, LocalPlatform.NAMESPACE, name)
+          RunFiles.of(
+                  LocalRunSource.access(s3),
+                  storage.bucket,
+                  storage.prefix,
+                  LocalPlatform.NAMESPACE,
+                  name)
               .episodes();
       Path md =
           ReportWriter.write(
@@ -226,7 +232,7 @@ public final class LocalRunCommand implements Callable<Integer> {
   }
 
   /** trainer-image/target/ratchet-trainer-*-all.jar of the checkout this command runs from. */
-  static Path defaultTrainerJar() throws IOException {
+  public static Path defaultTrainerJar() throws IOException {
     String configured = System.getProperty("ratchet.trainer.jar");
     if (configured != null) {
       return Path.of(configured);

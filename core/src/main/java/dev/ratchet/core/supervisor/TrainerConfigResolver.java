@@ -89,8 +89,13 @@ final class TrainerConfigResolver {
     if (e == null) {
       return null;
     }
-    long seed = e.seed != null ? e.seed : spec.environment.seed + 1;
+    long seed = e.seed != null ? e.seed : defaultEvaluationSeed(spec);
     return new TrainerConfig.EvaluationPolicy(e.episodes, e.deterministic, seed);
+  }
+
+  /** Evaluation environments are seeded apart from the training ones: environment.seed + 1. */
+  static long defaultEvaluationSeed(TrainingRunSpec spec) {
+    return spec.environment.seed + 1;
   }
 
   /** The grace a stopping trainer gets: the spec's, else the platform's. */

@@ -140,6 +140,19 @@ public final class TrainingSession implements AutoCloseable {
     publishProgress();
   }
 
+  /**
+   * Evaluates the checkpoint the session resumed from with the config's evaluation, the router set
+   * as training would set it at that episode, and trains nothing.
+   */
+  public EvaluationResult evaluateResumeCheckpoint() {
+    if (config.evaluation() == null || config.resumeFrom() == null) {
+      throw new IllegalStateException("evaluating a checkpoint needs resumeFrom and evaluation");
+    }
+    RouterSettings scheduled = routerSchedule.at(agent.episodes());
+    agent.policy().setRouter(band == null ? scheduled : band.apply(scheduled));
+    return evaluate().forCheckpoint(StorageLayout.checkpointIdOf(config.resumeFrom()));
+  }
+
   /** Asks the loop to stop at the next update boundary and write a preempt checkpoint. */
   public void requestStop() {
     stopRequested = true;
