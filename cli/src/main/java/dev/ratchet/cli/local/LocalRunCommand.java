@@ -186,22 +186,22 @@ public final class LocalRunCommand implements Callable<Integer> {
     // for every PNG it writes, which then throws: the charts are small, memory caches them.
     ImageIO.setUseCache(false);
     try {
-      var episodes =
+      RunFiles files =
           RunFiles.of(
-                  LocalRunSource.access(s3),
-                  storage.bucket,
-                  storage.prefix,
-                  LocalPlatform.NAMESPACE,
-                  name)
-              .episodes();
+              LocalRunSource.access(s3),
+              storage.bucket,
+              storage.prefix,
+              LocalPlatform.NAMESPACE,
+              name);
       Path md =
           ReportWriter.write(
               new ReportInput(
                   LocalPlatform.NAMESPACE,
                   name,
                   status,
-                  episodes,
-                  ReportInput.windowOf(run.getSpec())),
+                  files.episodes(),
+                  ReportInput.windowOf(run.getSpec()),
+                  files.checkpoints().committed()),
               dir);
       return " Report: " + md + ".";
     } catch (Exception e) {

@@ -1,7 +1,9 @@
 package dev.ratchet.cli.report;
 
 import dev.ratchet.api.NumberText;
+import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
@@ -37,6 +39,7 @@ final class MarkdownReport {
     }
     m.charts(charts, window);
     m.phases(phases);
+    m.evaluation(input, lineage, charts);
     m.distribution(phases, bins);
     m.top(ReportStats.top(lineage.kept(), 10));
     m.halves(lineage.kept());
@@ -128,6 +131,105 @@ final class MarkdownReport {
             .append(".\n\n");
         b.append("![expert usage](").append(charts.expertUsage()).append(")\n");
       }
+    }
+  }
+
+  /**
+   * Each evaluated checkpoint: the training window's score when it was written beside its
+   * evaluation, the best marked; and what evaluating cost against the run's wall time.
+   */
+  private void evaluation(ReportInput input, Lineage lineage, ReportWriter.Charts charts) {
+    List<CheckpointManifest> evaluated =
+        input.checkpoints().stream()
+            .filter(c -> c.evaluation() != null)
+            .sorted(
+                java.util.Comparator.comparingInt(CheckpointManifest::attempt)
+                    .thenComparingLong(CheckpointManifest::episode))
+            .toList();
+    if (evaluated.isEmpty()) {
+      return;
+    }
+    EvaluationResult first = evaluated.get(0).evaluation();
+    b.append("\n## Evaluation\n\n");
+    b.append("When it was written, each checkpoint's policy played ")
+        .append(first.episodes())
+        .append(first.deterministic() ? " greedy" : " sampled")
+        .append(" episodes (seed ")
+        .append(first.seed())
+        .append(
+            ") on environments of their own: what the policy does without exploration, which the"
+                + " training window's score blurs. `ratchet evaluate` plays them again, or others.\n");
+    if (charts != null && charts.evaluation() != null) {
+      b.append("\n![training vs evaluation](").append(charts.evaluation()).append(")\n");
+    }
+    String best =
+        input.status() == null || input.status().bestCheckpoint == null
+            ? null
+            : input.status().bestCheckpoint.id;
+    java.util.Set<String> onLineage = new java.util.HashSet<>();
+    ReportWriter.evaluatedOnLineage(evaluated, lineage).forEach(c -> onLineage.add(c.id()));
+    b.append(
+        "\n| checkpoint | kind | phase | training score (window) | evaluation score mean ± std |"
+            + " evaluation success | evaluation length |\n");
+    b.append("|---|---|---|---|---|---|---|\n");
+    double seconds = 0;
+    for (CheckpointManifest c : evaluated) {
+      EvaluationResult e = c.evaluation();
+      seconds += e.seconds();
+      Double window = c.metrics() == null ? null : c.metrics().get("scoreMean");
+      b.append("| `")
+          .append(c.id())
+          .append('`')
+          .append(c.id().equals(best) ? " **best**" : "")
+          .append(onLineage.contains(c.id()) ? "" : " (rolled back)")
+          .append(" | ")
+          .append(c.kind())
+          .append(" | ")
+          .append(c.phase())
+          .append(" | ")
+          .append(window == null ? "–" : num(window))
+          .append(" | ")
+          .append(num(e.scoreMean()))
+          .append(" ± ")
+          .append(num(e.scoreStd()))
+          .append(" | ")
+          .append(e.successRate() == null ? "–" : num(100 * e.successRate()) + " %")
+          .append(" | ")
+          .append(num(e.lengthMean()))
+          .append(" |\n");
+    }
+    b.append("\nEvaluating took ")
+        .append(num(seconds))
+        .append(" s over ")
+        .append(evaluated.size())
+        .append(evaluated.size() == 1 ? " checkpoint" : " checkpoints");
+    Double wall = wallSeconds(input.episodes());
+    if (wall != null && wall > 0) {
+      b.append(": ")
+          .append(num(100 * seconds / wall))
+          .append(" % of the ")
+          .append(num(wall))
+          .append(" s between the first and the last recorded episode");
+    }
+    b.append(".\n");
+  }
+
+  /** Seconds from the first record's time to the last's, or null when they carry none. */
+  private static Double wallSeconds(List<EpisodeRecord> episodes) {
+    try {
+      java.time.Instant from = null;
+      java.time.Instant to = null;
+      for (EpisodeRecord r : episodes) {
+        if (r.time() == null) {
+          continue;
+        }
+        java.time.Instant t = java.time.Instant.parse(r.time());
+        from = from == null || t.isBefore(from) ? t : from;
+        to = to == null || t.isAfter(to) ? t : to;
+      }
+      return from == null ? null : java.time.Duration.between(from, to).toMillis() / 1000.0;
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 

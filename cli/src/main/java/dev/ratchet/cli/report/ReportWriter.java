@@ -1,5 +1,6 @@
 package dev.ratchet.cli.report;
 
+import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
@@ -20,6 +21,7 @@ public final class ReportWriter {
   static final String ALPHA_ENTROPY_PNG = "alpha-entropy.png";
   static final String EXPERT_USAGE_PNG = "expert-usage.png";
   static final String DISTRIBUTION_PNG = "score-distribution.png";
+  static final String EVALUATION_PNG = "evaluation.png";
 
   /**
    * The charts written, by file name; the router charts are null for a policy without a router.
@@ -28,8 +30,14 @@ public final class ReportWriter {
    * @param alphaEntropy alpha entropy chart, or null
    * @param expertUsage expert usage chart, or null
    * @param distribution score distribution chart
+   * @param evaluation training vs evaluation chart, or null when no checkpoint was evaluated
    */
-  record Charts(String score, String alphaEntropy, String expertUsage, String distribution) {}
+  record Charts(
+      String score,
+      String alphaEntropy,
+      String expertUsage,
+      String distribution,
+      String evaluation) {}
 
   private ReportWriter() {}
 
@@ -64,16 +72,36 @@ public final class ReportWriter {
           draw.expertUsage(lineage, outDir.resolve(EXPERT_USAGE_PNG));
         }
       }
+      List<CheckpointManifest> evaluated = evaluatedOnLineage(input.checkpoints(), lineage);
+      if (!evaluated.isEmpty()) {
+        draw.evaluation(lineage, evaluated, outDir.resolve(EVALUATION_PNG));
+      }
       charts =
           new Charts(
               SCORE_PNG,
               routed ? ALPHA_ENTROPY_PNG : null,
               routed && usage ? EXPERT_USAGE_PNG : null,
-              DISTRIBUTION_PNG);
+              DISTRIBUTION_PNG,
+              evaluated.isEmpty() ? null : EVALUATION_PNG);
     }
     Path report = outDir.resolve("report.md");
     Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts, window, bins));
     return report;
+  }
+
+  /**
+   * The evaluated checkpoints written on the surviving lineage (by an attempt at an episode it
+   * kept), in episode order: the others belong to training that was rolled back.
+   */
+  static List<CheckpointManifest> evaluatedOnLineage(
+      List<CheckpointManifest> checkpoints, Lineage lineage) {
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    lineage.kept().forEach(r -> kept.add(r.attempt() + "/" + r.episode()));
+    return checkpoints.stream()
+        .filter(m -> m.evaluation() != null)
+        .filter(m -> kept.contains(m.attempt() + "/" + m.episode()))
+        .sorted(java.util.Comparator.comparingLong(CheckpointManifest::episode))
+        .toList();
   }
 
   /** Automatic and manual rollbacks in the status history, oldest first. */

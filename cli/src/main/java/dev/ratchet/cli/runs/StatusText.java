@@ -215,6 +215,10 @@ public final class StatusText {
         + " (episode "
         + c.episode
         + (c.scoreMean == null ? "" : ", score mean " + num(c.scoreMean))
+        + (c.evalScoreMean == null ? "" : ", evaluation " + num(c.evalScoreMean))
+        + (c.evalSuccessRate == null
+            ? ""
+            : " (success " + NumberText.of(100 * c.evalSuccessRate) + " %)")
         + ")"
         + (c.uri == null ? "" : " " + c.uri);
   }

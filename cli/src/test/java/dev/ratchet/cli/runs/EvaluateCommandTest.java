@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.awt.image.BufferedImage;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,25 @@ class EvaluateCommandTest {
             .orElseThrow();
     assertThat(status.bestCheckpoint.id).isEqualTo(best.id());
     assertThat(status.bestCheckpoint.evalScoreMean).isEqualTo(best.evaluation().scoreMean());
+  }
+
+  @Test
+  void theReportAndStatusPutTheTrainingWindowBesideTheEvaluation() throws Exception {
+    Path report = workdir.resolve(RUN + "/report/report.md");
+    String md = Files.readString(report);
+    assertThat(md)
+        .contains("## Evaluation")
+        .contains("8 greedy episodes (seed 43)")
+        .contains("![training vs evaluation](evaluation.png)")
+        .contains("| `" + status.bestCheckpoint.id + "` **best** |")
+        .containsPattern("Evaluating took \\S+ s over \\d+ checkpoints: \\S+ % of the \\S+ s");
+    BufferedImage chart = ImageIO.read(report.resolveSibling("evaluation.png").toFile());
+    assertThat(chart.getWidth()).isGreaterThan(600);
+
+    Result r = ratchet("status", RUN, "--workdir", workdir.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern("Best: +" + status.bestCheckpoint.id + " \\(episode \\d+, .*evaluation ");
   }
 
   @Test
