@@ -18,8 +18,9 @@ public class EvaluationSpec {
   @Min(1)
   @Max(10000)
   @JsonPropertyDescription(
-      "Evaluation episodes played at each checkpoint the trainer commits (a preempt checkpoint"
-          + " excepted: the trainer is being stopped).")
+      "Evaluation episodes played with the checkpoint of every checkpoints.everyEpisodes"
+          + " episodes and with each phase's last one (not with best checkpoints in between,"
+          + " nor with a preempt one).")
   public int episodes = 10;
 
   @Default("true")

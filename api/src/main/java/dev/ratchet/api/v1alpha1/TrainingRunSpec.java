@@ -43,7 +43,7 @@ public class TrainingRunSpec {
   public CheckpointsSpec checkpoints = new CheckpointsSpec();
 
   @JsonPropertyDescription(
-      "Evaluation episodes at each checkpoint, with the greedy policy on separate seeded"
+      "Evaluation episodes at the periodic checkpoints, with the greedy policy on separate seeded"
           + " environments; omit to rank and judge by the training window only.")
   public EvaluationSpec evaluation;
 

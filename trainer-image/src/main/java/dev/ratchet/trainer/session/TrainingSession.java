@@ -251,7 +251,9 @@ public final class TrainingSession implements AutoCloseable {
           bestWindow.full() && (Double.isNaN(bestScoreMean) || bestMetric() > bestScoreMean);
       if (improved) {
         bestScoreMean = bestMetric();
-        checkpoint(CheckpointKind.BEST, evaluate());
+        // Evaluation keeps the periodic cadence: a best checkpoint between two periods (the
+        // window may improve at every update) is not evaluated, so its cost stays bounded.
+        checkpoint(CheckpointKind.BEST, bucket > lastPeriodicBucket ? evaluate() : null);
         lastPeriodicBucket = bucket;
       } else if (bucket > lastPeriodicBucket) {
         checkpoint(CheckpointKind.PERIODIC, evaluate());
