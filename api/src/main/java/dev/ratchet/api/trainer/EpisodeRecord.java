@@ -58,6 +58,8 @@ public record EpisodeRecord(
    * @param evalScoreMean that evaluation's mean score
    * @param evalScoreStd that evaluation's score standard deviation
    * @param evalSuccessRate that evaluation's success rate
+   * @param evalEpisode the training episode of the checkpoint that evaluation played, so that
+   *     reports chart every evaluation from the records, even of checkpoints retention deleted
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Window(
@@ -72,7 +74,8 @@ public record EpisodeRecord(
       Integer evalEpisodes,
       Double evalScoreMean,
       Double evalScoreStd,
-      Double evalSuccessRate) {
+      Double evalSuccessRate,
+      Long evalEpisode) {
 
     /** A window of an attempt that has no evaluation (yet). */
     public Window(
@@ -93,6 +96,7 @@ public record EpisodeRecord(
           gradNorm,
           nonFiniteCount,
           successRate,
+          null,
           null,
           null,
           null,

@@ -135,30 +135,31 @@ final class MarkdownReport {
   }
 
   /**
-   * Each evaluated checkpoint: the training window's score when it was written beside its
-   * evaluation, the best marked; and what evaluating cost against the run's wall time.
+   * Each evaluation, from the records (so those of checkpoints retention deleted are there too):
+   * the training window's score when the checkpoint was written beside its evaluation, the best
+   * marked; and what evaluating cost against the run's wall time.
    */
   private void evaluation(ReportInput input, Lineage lineage, ReportWriter.Charts charts) {
-    List<CheckpointManifest> evaluated =
-        input.checkpoints().stream()
-            .filter(c -> c.evaluation() != null)
-            .sorted(
-                java.util.Comparator.comparingInt(CheckpointManifest::attempt)
-                    .thenComparingLong(CheckpointManifest::episode))
-            .toList();
-    if (evaluated.isEmpty()) {
+    List<EvaluationPoints.Point> points =
+        EvaluationPoints.of(input.episodes(), lineage, input.checkpoints());
+    if (points.isEmpty()) {
       return;
     }
-    EvaluationResult first = evaluated.get(0).evaluation();
+    EvaluationResult stored = EvaluationPoints.anyStored(points).orElse(null);
     b.append("\n## Evaluation\n\n");
-    b.append("When it was written, each checkpoint's policy played ")
-        .append(first.episodes())
-        .append(first.deterministic() ? " greedy" : " sampled")
-        .append(" episodes (seed ")
-        .append(first.seed())
+    b.append("When it was written, each evaluated checkpoint's policy played ")
+        .append(points.get(0).episodes())
         .append(
-            ") on environments of their own: what the policy does without exploration, which the"
-                + " training window's score blurs. `ratchet evaluate` plays them again, or others.\n");
+            stored == null
+                ? " episodes"
+                : (stored.deterministic() ? " greedy" : " sampled")
+                    + " episodes (seed "
+                    + stored.seed()
+                    + ")")
+        .append(
+            " on environments of their own: what the policy does without exploration, which the"
+                + " training window's score blurs. `ratchet evaluate` plays them again, or others,"
+                + " with any stored checkpoint.\n");
     if (charts != null && charts.evaluation() != null) {
       b.append("\n![training vs evaluation](").append(charts.evaluation()).append(")\n");
     }
@@ -166,52 +167,54 @@ final class MarkdownReport {
         input.status() == null || input.status().bestCheckpoint == null
             ? null
             : input.status().bestCheckpoint.id;
-    java.util.Set<String> onLineage = new java.util.HashSet<>();
-    ReportWriter.evaluatedOnLineage(evaluated, lineage).forEach(c -> onLineage.add(c.id()));
     b.append(
-        "\n| checkpoint | kind | phase | training score (window) | evaluation score mean ± std |"
-            + " evaluation success | evaluation length |\n");
-    b.append("|---|---|---|---|---|---|---|\n");
+        "\n| checkpoint | kind | training score (window) | evaluation score mean ± std |"
+            + " evaluation success |\n");
+    b.append("|---|---|---|---|---|\n");
     double seconds = 0;
-    for (CheckpointManifest c : evaluated) {
-      EvaluationResult e = c.evaluation();
-      seconds += e.seconds();
-      Double window = c.metrics() == null ? null : c.metrics().get("scoreMean");
+    int timed = 0;
+    for (EvaluationPoints.Point p : points) {
+      CheckpointManifest m = p.manifest();
+      if (m != null && m.evaluation() != null) {
+        seconds += m.evaluation().seconds();
+        timed++;
+      }
       b.append("| `")
-          .append(c.id())
+          .append(p.id())
           .append('`')
-          .append(c.id().equals(best) ? " **best**" : "")
-          .append(onLineage.contains(c.id()) ? "" : " (rolled back)")
+          .append(p.id().equals(best) ? " **best**" : "")
+          .append(p.onLineage() ? "" : " (rolled back)")
           .append(" | ")
-          .append(c.kind())
+          .append(m == null ? "deleted by retention" : m.kind().toString())
           .append(" | ")
-          .append(c.phase())
+          .append(num(p.trainingScore()))
           .append(" | ")
-          .append(window == null ? "–" : num(window))
-          .append(" | ")
-          .append(num(e.scoreMean()))
+          .append(num(p.scoreMean()))
           .append(" ± ")
-          .append(num(e.scoreStd()))
+          .append(num(p.scoreStd()))
           .append(" | ")
-          .append(e.successRate() == null ? "–" : num(100 * e.successRate()) + " %")
-          .append(" | ")
-          .append(num(e.lengthMean()))
+          .append(p.successRate() == null ? "–" : num(100 * p.successRate()) + " %")
           .append(" |\n");
     }
-    b.append("\nEvaluating took ")
-        .append(num(seconds))
-        .append(" s over ")
-        .append(evaluated.size())
-        .append(evaluated.size() == 1 ? " checkpoint" : " checkpoints");
-    Double wall = wallSeconds(input.episodes());
-    if (wall != null && wall > 0) {
-      b.append(": ")
-          .append(num(100 * seconds / wall))
-          .append(" % of the ")
-          .append(num(wall))
-          .append(" s between the first and the last recorded episode");
+    if (timed > 0) {
+      double each = seconds / timed;
+      b.append("\nAn evaluation took ")
+          .append(num(each))
+          .append(" s on average (over the ")
+          .append(timed)
+          .append(" still stored); ")
+          .append(points.size())
+          .append(points.size() == 1 ? " evaluation" : " evaluations");
+      Double wall = wallSeconds(input.episodes());
+      if (wall != null && wall > 0) {
+        b.append(", about ")
+            .append(num(100 * each * points.size() / wall))
+            .append(" % of the ")
+            .append(num(wall))
+            .append(" s between the first and the last recorded episode");
+      }
+      b.append(".\n");
     }
-    b.append(".\n");
   }
 
   /** Seconds from the first record's time to the last's, or null when they carry none. */

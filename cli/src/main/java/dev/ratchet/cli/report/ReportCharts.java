@@ -1,6 +1,5 @@
 package dev.ratchet.cli.report;
 
-import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.cli.report.ReportStats.Bins;
@@ -180,18 +179,17 @@ final class ReportCharts {
    * evaluation: its mean with a bar of ± one standard deviation, where exploration no longer blurs
    * what the policy does.
    *
-   * @param evaluated the checkpoints of the lineage that were evaluated, in episode order
+   * @param evaluated the evaluations of checkpoints on the lineage, in episode order
    */
-  void evaluation(Lineage lineage, List<CheckpointManifest> evaluated, Path file)
+  void evaluation(Lineage lineage, List<EvaluationPoints.Point> evaluated, Path file)
       throws IOException {
     XYPlot plot = plot("episode", "score");
     plot.setDataset(0, haloedMean(lineage.kept(), window.episodes()));
     plot.setRenderer(0, haloRenderer(MEAN, 2.5f));
     YIntervalSeries eval = new YIntervalSeries("evaluation");
-    for (CheckpointManifest m : evaluated) {
-      EvaluationResult e = m.evaluation();
+    for (EvaluationPoints.Point e : evaluated) {
       eval.add(
-          m.episode(), e.scoreMean(), e.scoreMean() - e.scoreStd(), e.scoreMean() + e.scoreStd());
+          e.episode(), e.scoreMean(), e.scoreMean() - e.scoreStd(), e.scoreMean() + e.scoreStd());
     }
     YIntervalSeriesCollection evals = new YIntervalSeriesCollection();
     evals.addSeries(eval);
@@ -207,15 +205,17 @@ final class ReportCharts {
     plot.setRenderer(1, bars);
     LegendItemCollection legend = new LegendItemCollection();
     legend.add(line("training: " + window.legend(), MEAN, new BasicStroke(2.5f)));
-    EvaluationResult first = evaluated.get(0).evaluation();
+    EvaluationResult stored = EvaluationPoints.anyStored(evaluated).orElse(null);
     legend.add(
         new LegendItem(
             "evaluation of each checkpoint: mean ± std of "
-                + first.episodes()
-                + (first.deterministic() ? " greedy" : " sampled")
-                + " episodes (seed "
-                + first.seed()
-                + ")",
+                + evaluated.get(0).episodes()
+                + (stored == null
+                    ? " episodes"
+                    : (stored.deterministic() ? " greedy" : " sampled")
+                        + " episodes (seed "
+                        + stored.seed()
+                        + ")"),
             null,
             null,
             null,

@@ -1,6 +1,5 @@
 package dev.ratchet.cli.report;
 
-import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
@@ -72,7 +71,10 @@ public final class ReportWriter {
           draw.expertUsage(lineage, outDir.resolve(EXPERT_USAGE_PNG));
         }
       }
-      List<CheckpointManifest> evaluated = evaluatedOnLineage(input.checkpoints(), lineage);
+      List<EvaluationPoints.Point> evaluated =
+          EvaluationPoints.of(input.episodes(), lineage, input.checkpoints()).stream()
+              .filter(EvaluationPoints.Point::onLineage)
+              .toList();
       if (!evaluated.isEmpty()) {
         draw.evaluation(lineage, evaluated, outDir.resolve(EVALUATION_PNG));
       }
@@ -87,21 +89,6 @@ public final class ReportWriter {
     Path report = outDir.resolve("report.md");
     Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts, window, bins));
     return report;
-  }
-
-  /**
-   * The evaluated checkpoints written on the surviving lineage (by an attempt at an episode it
-   * kept), in episode order: the others belong to training that was rolled back.
-   */
-  static List<CheckpointManifest> evaluatedOnLineage(
-      List<CheckpointManifest> checkpoints, Lineage lineage) {
-    java.util.Set<String> kept = new java.util.HashSet<>();
-    lineage.kept().forEach(r -> kept.add(r.attempt() + "/" + r.episode()));
-    return checkpoints.stream()
-        .filter(m -> m.evaluation() != null)
-        .filter(m -> kept.contains(m.attempt() + "/" + m.episode()))
-        .sorted(java.util.Comparator.comparingLong(CheckpointManifest::episode))
-        .toList();
   }
 
   /** Automatic and manual rollbacks in the status history, oldest first. */

@@ -120,7 +120,13 @@ class EvaluateCommandTest {
         .contains("8 greedy episodes (seed 43)")
         .contains("![training vs evaluation](evaluation.png)")
         .contains("| `" + status.bestCheckpoint.id + "` **best** |")
-        .containsPattern("Evaluating took \\S+ s over \\d+ checkpoints: \\S+ % of the \\S+ s");
+        .containsPattern(
+            "An evaluation took \\S+ s on average \\(over the \\d+ still stored\\); \\d+"
+                + " evaluations, about \\S+ % of the \\S+ s");
+    // every evaluation is in the table, those of checkpoints retention deleted too
+    long evaluations = md.lines().filter(l -> l.startsWith("| `ep-")).count();
+    assertThat(evaluations).isGreaterThan(manifests().size());
+    assertThat(md).contains("| deleted by retention |");
     BufferedImage chart = ImageIO.read(report.resolveSibling("evaluation.png").toFile());
     assertThat(chart.getWidth()).isGreaterThan(600);
 
@@ -229,25 +235,7 @@ class EvaluateCommandTest {
       TrainingRun created = client.resources(TrainingRun.class).resource(run).create();
       created.setStatus(status);
       client.resources(TrainingRun.class).resource(created).updateStatus();
-      Path kubeconfig = workdir.resolve("kubeconfig");
-      Files.writeString(
-          kubeconfig,
-          """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: mock
-            cluster: {server: "%s"}
-          contexts:
-          - name: mock
-            context: {cluster: mock, namespace: local, user: me}
-          current-context: mock
-          users:
-          - name: me
-            user: {token: test}
-          """
-              .formatted(server.url("/")));
-      System.setProperty("kubeconfig", kubeconfig.toString());
+      MockKubeconfig.use(workdir.resolve("kubeconfig"), server.url("/"), "local");
       Path out = workdir.resolve("cluster.json");
 
       Result r =

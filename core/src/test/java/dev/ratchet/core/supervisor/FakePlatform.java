@@ -300,7 +300,8 @@ final class FakePlatform {
                     lastEvaluation == null ? null : lastEvaluation.episodes(),
                     lastEvaluation == null ? null : lastEvaluation.scoreMean(),
                     lastEvaluation == null ? null : lastEvaluation.scoreStd(),
-                    lastEvaluation == null ? null : lastEvaluation.successRate()),
+                    lastEvaluation == null ? null : lastEvaluation.successRate(),
+                    lastEvaluation == null ? null : lastEvaluation.episode()),
                 null));
   }
 

@@ -371,7 +371,8 @@ public final class TrainingSession implements AutoCloseable {
             lastEvaluation == null ? null : lastEvaluation.episodes(),
             lastEvaluation == null ? null : lastEvaluation.scoreMean(),
             lastEvaluation == null ? null : lastEvaluation.scoreStd(),
-            lastEvaluation == null ? null : lastEvaluation.successRate());
+            lastEvaluation == null ? null : lastEvaluation.successRate(),
+            lastEvaluation == null ? null : lastEvaluation.episode());
     EpisodeRecord r =
         new EpisodeRecord(
             episode,
