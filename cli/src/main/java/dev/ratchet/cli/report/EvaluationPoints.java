@@ -31,6 +31,7 @@ final class EvaluationPoints {
    * @param scoreStd their score's standard deviation
    * @param successRate their success rate, or null
    * @param trainingScore the training window's mean score at that episode, or null
+   * @param trainingSuccess the training window's success rate at that episode, or null
    * @param onLineage whether the surviving lineage holds that episode (not rolled back)
    * @param manifest the checkpoint's manifest while storage still holds it, else null
    */
@@ -43,6 +44,7 @@ final class EvaluationPoints {
       double scoreStd,
       Double successRate,
       Double trainingScore,
+      Double trainingSuccess,
       boolean onLineage,
       CheckpointManifest manifest) {}
 
@@ -53,14 +55,14 @@ final class EvaluationPoints {
       List<EpisodeRecord> records, Lineage lineage, List<CheckpointManifest> checkpoints) {
     Map<String, CheckpointManifest> stored = new HashMap<>();
     checkpoints.forEach(m -> stored.put(m.id(), m));
-    Map<String, Double> window = new HashMap<>();
+    Map<String, EpisodeRecord.Window> window = new HashMap<>();
     Map<String, EpisodeRecord.Window> evaluated = new LinkedHashMap<>();
     for (EpisodeRecord r : records) {
       EpisodeRecord.Window w = r.window();
       if (w == null) {
         continue;
       }
-      window.put(r.attempt() + "/" + r.episode(), w.scoreMean());
+      window.put(r.attempt() + "/" + r.episode(), w);
       if (w.evalEpisode() != null && w.evalEpisodes() != null && w.evalScoreMean() != null) {
         evaluated.putIfAbsent(r.attempt() + "/" + w.evalEpisode(), w);
       }
@@ -82,7 +84,8 @@ final class EvaluationPoints {
                   w.evalScoreMean(),
                   w.evalScoreStd() == null ? 0 : w.evalScoreStd(),
                   w.evalSuccessRate(),
-                  window.get(key),
+                  scoreOf(window.get(key)),
+                  successOf(window.get(key)),
                   kept.contains(key),
                   stored.get(id)));
         });
@@ -100,13 +103,22 @@ final class EvaluationPoints {
                 e.scoreMean(),
                 e.scoreStd(),
                 e.successRate(),
-                window.get(key),
+                scoreOf(window.get(key)),
+                successOf(window.get(key)),
                 kept.contains(key),
                 m));
       }
     }
     points.sort(Comparator.comparingInt(Point::attempt).thenComparingLong(Point::episode));
     return points;
+  }
+
+  private static Double scoreOf(EpisodeRecord.Window w) {
+    return w == null ? null : w.scoreMean();
+  }
+
+  private static Double successOf(EpisodeRecord.Window w) {
+    return w == null ? null : w.successRate();
   }
 
   /** An evaluation a stored manifest still carries in full (seed, greediness, time), if any. */

@@ -169,8 +169,8 @@ final class MarkdownReport {
             : input.status().bestCheckpoint.id;
     b.append(
         "\n| checkpoint | kind | training score (window) | evaluation score mean ± std |"
-            + " evaluation success |\n");
-    b.append("|---|---|---|---|---|\n");
+            + " training success (window) | evaluation success |\n");
+    b.append("|---|---|---|---|---|---|\n");
     double seconds = 0;
     int timed = 0;
     for (EvaluationPoints.Point p : points) {
@@ -192,6 +192,8 @@ final class MarkdownReport {
           .append(num(p.scoreMean()))
           .append(" ± ")
           .append(num(p.scoreStd()))
+          .append(" | ")
+          .append(p.trainingSuccess() == null ? "–" : num(100 * p.trainingSuccess()) + " %")
           .append(" | ")
           .append(p.successRate() == null ? "–" : num(100 * p.successRate()) + " %")
           .append(" |\n");
