@@ -101,7 +101,9 @@ public final class EvaluateCommand extends RunVerb {
                 .resolve(chosen.id() + ".json");
     EvaluationResult evaluation = evaluate(config, files.access(), result);
     out.print(table(run, chosen, evaluation));
-    out.println("Written: " + currentDirectory().relativize(result.toAbsolutePath()));
+    Path here = currentDirectory().toAbsolutePath().normalize();
+    Path written = result.toAbsolutePath().normalize();
+    out.println("Written: " + (written.startsWith(here) ? here.relativize(written) : written));
     return 0;
   }
 
