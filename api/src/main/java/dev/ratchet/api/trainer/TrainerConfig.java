@@ -42,6 +42,8 @@ import dev.ratchet.api.v1alpha1.TemperatureSpec;
  *     within it
  * @param evaluation evaluation episodes at each committed checkpoint; null when the spec asks for
  *     none
+ * @param initFrom s3:// URI of a checkpoint whose parameters (only) an attempt without {@code
+ *     resumeFrom} starts from (spec.initFrom, a warm start); null to start from random ones
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -65,7 +67,56 @@ public record TrainerConfig(
     int metricsWindow,
     int httpPort,
     long preemptGraceSeconds,
-    EvaluationPolicy evaluation) {
+    EvaluationPolicy evaluation,
+    String initFrom) {
+
+  /** A config without a warm start. */
+  public TrainerConfig(
+      String namespace,
+      String run,
+      int attempt,
+      String phase,
+      int phaseIndex,
+      long phaseStartEpisode,
+      long untilEpisode,
+      String resumeFrom,
+      EnvironmentSpec environment,
+      ModelSpec model,
+      PpoSpec ppo,
+      Routing routing,
+      TemperatureSpec temperature,
+      MoeSpec moe,
+      CheckpointPolicy checkpoints,
+      StorageLocation storage,
+      Device device,
+      int metricsWindow,
+      int httpPort,
+      long preemptGraceSeconds,
+      EvaluationPolicy evaluation) {
+    this(
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        phaseStartEpisode,
+        untilEpisode,
+        resumeFrom,
+        environment,
+        model,
+        ppo,
+        routing,
+        temperature,
+        moe,
+        checkpoints,
+        storage,
+        device,
+        metricsWindow,
+        httpPort,
+        preemptGraceSeconds,
+        evaluation,
+        null);
+  }
 
   /** This config with another evaluation (e.g. the one {@code ratchet evaluate} asks for). */
   public TrainerConfig withEvaluation(EvaluationPolicy other) {
@@ -90,7 +141,8 @@ public record TrainerConfig(
         metricsWindow,
         httpPort,
         preemptGraceSeconds,
-        other);
+        other,
+        initFrom);
   }
 
   /** Default port of the trainer's HTTP endpoints. */

@@ -43,6 +43,11 @@ public class TrainingRunSpec {
   public CheckpointsSpec checkpoints = new CheckpointsSpec();
 
   @JsonPropertyDescription(
+      "Warm start: the first attempt takes the network's parameters from another run's"
+          + " checkpoint; omit to start from a random initialization.")
+  public InitFromSpec initFrom;
+
+  @JsonPropertyDescription(
       "Evaluation episodes at the periodic checkpoints, with the greedy policy on separate seeded"
           + " environments; omit to rank and judge by the training window only.")
   public EvaluationSpec evaluation;

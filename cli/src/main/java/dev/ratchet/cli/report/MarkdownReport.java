@@ -74,6 +74,11 @@ final class MarkdownReport {
             .append(s.bestCheckpoint.uri)
             .append("`\n");
       }
+      if (s.initializedFrom != null) {
+        b.append("- Warm start: from the parameters of `")
+            .append(s.initializedFrom)
+            .append("` (spec.initFrom)\n");
+      }
       b.append("- Rollbacks: ")
           .append(s.rollbacks == null ? 0 : s.rollbacks)
           .append(", restarts: ")

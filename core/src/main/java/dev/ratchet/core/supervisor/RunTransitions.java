@@ -265,6 +265,21 @@ final class RunTransitions {
     }
     if (code != null
         && code == TrainerExitCodes.REFUSED_CHECKPOINT
+        && a.resumeFrom == null
+        && t.spec.initFrom != null) {
+      // The warm start's checkpoint does not load; another attempt would load the same one.
+      fail(
+          t,
+          "The trainer of attempt "
+              + a.number
+              + " refused the warm start's checkpoint (exit code 4): "
+              + why
+              + ". Point spec.initFrom.uri at a committed checkpoint of a run with the same"
+              + " spec.model and environment, or remove spec.initFrom.");
+      return;
+    }
+    if (code != null
+        && code == TrainerExitCodes.REFUSED_CHECKPOINT
         && a.resumeFrom != null
         && !w.refusedCheckpoints.contains(a.resumeFrom)) {
       w.refusedCheckpoints.add(a.resumeFrom);

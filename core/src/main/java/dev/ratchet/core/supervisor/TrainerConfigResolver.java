@@ -80,7 +80,9 @@ final class TrainerConfigResolver {
         metricsWindow(spec),
         defaults.trainerPort(),
         preemptGraceSeconds(spec, defaults),
-        evaluation(spec));
+        evaluation(spec),
+        // a warm start seeds only an attempt that resumes from nothing of the run's own
+        resumeUri == null && spec.initFrom != null ? spec.initFrom.uri : null);
   }
 
   /** The evaluation the spec asks for, its seed defaulted to environment.seed + 1; or null. */

@@ -1,6 +1,7 @@
 package dev.ratchet.core.validation;
 
 import dev.ratchet.api.environment.EnvironmentChecks;
+import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
@@ -93,6 +94,7 @@ public final class SpecValidator {
               }
             }),
         new Rule(List.of("spec.evaluation"), v -> checkEvaluationMetrics(spec, v)),
+        new Rule(List.of("spec.checkpoints.storage.bucket"), v -> checkInitFrom(spec, v)),
         new Rule(List.of(), v -> checkTrainerEnv(spec, v)),
         new Rule(List.of(), v -> checkTrainerPod(spec.trainer, v)));
   }
@@ -310,6 +312,36 @@ public final class SpecValidator {
               path,
               "gradNorm cannot rank progress (higher is not better); use scoreMean or"
                   + " rewardMean, and spec.divergence.gradNormAbove for exploding gradients"));
+    }
+  }
+
+  /** A warm start names a committed checkpoint's folder in the run's own bucket. */
+  private static void checkInitFrom(TrainingRunSpec spec, List<Violation> violations) {
+    if (spec.initFrom == null || spec.initFrom.uri == null) {
+      return;
+    }
+    String uri = spec.initFrom.uri;
+    String bucket = spec.checkpoints.storage.bucket;
+    String example = "s3://" + bucket + "/PREFIX/NAMESPACE/RUN/checkpoints/ep-000000500-a0001/";
+    if (!uri.startsWith("s3://") || StorageLayout.checkpointIdOf(uri) == null) {
+      violations.add(
+          new Violation(
+              "spec.initFrom.uri",
+              "must be the s3:// URI of a checkpoint folder, e.g. "
+                  + example
+                  + " (the source run's status.bestCheckpoint.uri); got \""
+                  + uri
+                  + "\""));
+    } else if (bucket != null && !uri.startsWith("s3://" + bucket + "/")) {
+      violations.add(
+          new Violation(
+              "spec.initFrom.uri",
+              "must be in this run's bucket "
+                  + bucket
+                  + " (spec.checkpoints.storage.bucket), where the trainer reads checkpoints;"
+                  + " got \""
+                  + uri
+                  + "\""));
     }
   }
 

@@ -191,6 +191,18 @@ public final class PpoAgent implements AutoCloseable {
     policyState.write(out);
   }
 
+  /**
+   * Takes only the parameters {@link #writeParameters} wrote (a warm start): the optimizer,
+   * generators, environments and counters stay those of this fresh agent.
+   */
+  public void readParameters(DataInputStream parameters) throws IOException {
+    policy.parameters().read(parameters);
+    if (!policy.parameters().allFinite()) {
+      throw new IOException("checkpoint parameters are not finite");
+    }
+    learner.refreshParameters();
+  }
+
   /** Restores what the three write methods wrote. */
   public void read(DataInputStream parameters, DataInputStream optimizer, DataInputStream state)
       throws IOException {

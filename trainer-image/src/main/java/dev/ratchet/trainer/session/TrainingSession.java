@@ -14,6 +14,7 @@ import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.checkpoint.AgentCodec;
 import dev.ratchet.trainer.checkpoint.CheckpointFolders;
+import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
 import dev.ratchet.trainer.env.EnvFactory;
 import dev.ratchet.trainer.env.VecEnv;
@@ -122,6 +123,9 @@ public final class TrainingSession implements AutoCloseable {
   /** Loads {@code resumeFrom}, when set; a missing or corrupt checkpoint throws. */
   public void resume() throws IOException {
     if (config.resumeFrom() == null || config.resumeFrom().isBlank()) {
+      if (config.initFrom() != null && !config.initFrom().isBlank()) {
+        warmStart();
+      }
       return;
     }
     LoadedCheckpoint c = store.load(config.resumeFrom());
@@ -151,6 +155,17 @@ public final class TrainingSession implements AutoCloseable {
     RouterSettings scheduled = routerSchedule.at(agent.episodes());
     agent.policy().setRouter(band == null ? scheduled : band.apply(scheduled));
     return evaluate().forCheckpoint(StorageLayout.checkpointIdOf(config.resumeFrom()));
+  }
+
+  /** Takes the network's parameters from the config's initFrom checkpoint, and nothing else. */
+  private void warmStart() throws IOException {
+    try {
+      AgentCodec.decodeParameters(store.load(config.initFrom()).files(), agent);
+    } catch (CheckpointRefusedException e) {
+      throw new CheckpointRefusedException(
+          "spec.initFrom: checkpoint " + config.initFrom() + " refused: " + e.getMessage());
+    }
+    LOG.info("warm start: parameters from " + config.initFrom());
   }
 
   /** Asks the loop to stop at the next update boundary and write a preempt checkpoint. */
