@@ -14,7 +14,9 @@ import java.util.Map;
 public class EnvironmentSpec {
 
   @Required
-  @JsonPropertyDescription("Environment: cartpole, dungeon (roguelike) or intercept (missile).")
+  @JsonPropertyDescription(
+      "Environment: cartpole, dungeon (roguelike), intercept (missile), or external (a server of"
+          + " your own speaking the environment protocol, see external).")
   public EnvironmentName name;
 
   @Default("8")
@@ -33,4 +35,9 @@ public class EnvironmentSpec {
 
   @JsonPropertyDescription("Environment-specific options, e.g. interceptRadius for intercept.")
   public Map<String, JsonNode> options = new LinkedHashMap<>();
+
+  @JsonPropertyDescription(
+      "The environment server of name external: how it is started and where the trainer reaches"
+          + " it. Required for external, refused for the built-in environments.")
+  public ExternalEnvironmentSpec external;
 }

@@ -196,6 +196,7 @@ public final class PpoAgent implements AutoCloseable {
     for (int i = 0; i < obsNow.length; i++) {
       obsNow[i] = Float.intBitsToFloat(state.readInt());
     }
+    envs.afterRestore(obsNow);
     policyState.read(state);
     learner.refreshParameters();
   }
@@ -204,5 +205,6 @@ public final class PpoAgent implements AutoCloseable {
   public void close() {
     learner.close();
     root.close();
+    envs.close();
   }
 }
