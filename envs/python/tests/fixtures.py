@@ -55,3 +55,20 @@ class SlowStep(CrashAfter):
         if _steps[0] > self.steps:
             time.sleep(self.seconds)
         return np.zeros(4, np.float32), 1.0, False, False, {}
+
+
+class CartPoleCrashingOnce(gymnasium.Wrapper):
+    """Gymnasium's CartPole-v1 whose server dies once, after ``steps`` steps of all copies: the
+    first server to get there leaves ``marker`` behind, so the restarted one trains on."""
+
+    def __init__(self, marker, steps=5000):
+        super().__init__(gymnasium.make("CartPole-v1"))
+        self.marker = marker
+        self.steps = steps
+
+    def step(self, action):
+        _steps[0] += 1
+        if _steps[0] > self.steps and not os.path.exists(self.marker):
+            open(self.marker, "w").close()
+            os._exit(3)
+        return self.env.step(action)
