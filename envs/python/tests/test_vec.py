@@ -105,3 +105,22 @@ def test_calls_that_break_the_protocol_say_what_was_wrong():
         vec.step([0])
     with pytest.raises(ProtocolError, match=r"action 2 of copy 1 is outside 0\.\.1"):
         vec.step([0, 2])
+
+
+@pytest.mark.parametrize("env_id,obs,actions", [("CartPole-v1", 4, 2), ("Acrobot-v1", 6, 3), ("MountainCar-v0", 2, 3)])
+def test_every_classic_control_environment_with_discrete_actions_is_trainable(env_id, obs, actions):
+    vec = VecEnvironment(lambda: gymnasium.make(env_id), 2)
+    d = vec.describe()
+    assert unsupported(d.observation_space, d.action_space) is None
+    assert (list(d.observation_space.shape), d.action_space.n) == ([obs], actions)
+    vec.reset([1, 2])
+    for t in range(300):
+        out, *_ = vec.step([t % actions, (t + 1) % actions])
+    assert out.shape == (2, obs) and out.dtype == np.float32
+
+
+def test_continuous_classic_control_is_described_as_such():
+    vec = VecEnvironment(lambda: gymnasium.make("MountainCarContinuous-v0"), 1)
+    assert "actions must be Discrete, the environment has Box of shape [1]" in unsupported(
+        vec.observation_space, vec.action_space
+    )

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The trainer's side of the bridge against the repository's Python server: Gymnasium's own CartPole
@@ -52,6 +54,27 @@ class RemoteVecEnvTest {
                 assertThat(ep.score()).isEqualTo(ep.length()).isEqualTo(ep.totalReward());
                 assertThat(ep.success()).isFalse(); // CartPole-v1 reports none by default
               });
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"gymnasium:Acrobot-v1, 6, 3", "gymnasium:MountainCar-v0, 2, 3"})
+  void theOtherClassicControlEnvironmentsWithDiscreteActionsStepTheSameWay(
+      String target, int obsDim, int actions) throws Exception {
+    try (PythonEnvServer server = PythonEnvServer.start(target, 2);
+        var env = closing(connect(server, 2))) {
+      RemoteVecEnv e = env.get();
+      assertThat(List.of(e.obsDim(), e.actions())).containsExactly(obsDim, actions);
+      float[] rewards = new float[2];
+      List<VecEnv.Episode> episodes = new ArrayList<>();
+      // both cut their episodes off at 500 and 200 steps at the latest
+      for (int t = 0; t < 501; t++) {
+        episodes.addAll(e.step(new int[] {t % actions, 0}, rewards, new boolean[2]));
+        for (float r : rewards) {
+          assertThat(r).isIn(-1f, 0f); // both pay -1 a step until the goal
+        }
+      }
+      assertThat(episodes).isNotEmpty().allSatisfy(ep -> assertThat(ep.length()).isPositive());
     }
   }
 
