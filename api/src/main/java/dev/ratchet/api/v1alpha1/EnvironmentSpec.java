@@ -26,7 +26,9 @@ public class EnvironmentSpec {
 
   @Default("500")
   @Min(1)
-  @JsonPropertyDescription("Steps after which an episode is cut off.")
+  @JsonPropertyDescription(
+      "Steps after which an episode is cut off (built-in environments; an external one's own time"
+          + " limit applies).")
   public int maxStepsPerEpisode = 500;
 
   @Default("42")
