@@ -10,6 +10,7 @@ import dev.ratchet.api.v1alpha1.CheckpointsSpec;
 import dev.ratchet.api.v1alpha1.EarlyStoppingSpec;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.EvaluationSpec;
+import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.MoeSpec;
@@ -85,6 +86,7 @@ class SchemaDocumentationTest {
   private static TrainingRunSpec fullyPopulatedDefaults() {
     TrainingRunSpec spec = new TrainingRunSpec();
     spec.environment = new EnvironmentSpec();
+    spec.environment.external = new ExternalEnvironmentSpec();
     spec.checkpoints = new CheckpointsSpec();
     spec.checkpoints.storage = new StorageSpec();
     spec.earlyStopping = new EarlyStoppingSpec();

@@ -31,13 +31,15 @@ class ValidateCommandTest {
             "validate",
             "../examples/cartpole-quickstart.yaml",
             "../examples/dungeon-moe-three-phase.yaml",
-            "../examples/intercept-lstm.yaml");
+            "../examples/intercept-lstm.yaml",
+            "../examples/gymnasium-cartpole.yaml");
 
     assertThat(exit).isZero();
     assertThat(out.toString())
         .contains("valid TrainingRun cartpole-quickstart")
         .contains("valid TrainingRun dungeon-moe")
-        .contains("valid TrainingRun intercept-lstm");
+        .contains("valid TrainingRun intercept-lstm")
+        .contains("valid TrainingRun gymnasium-cartpole");
     assertThat(err.toString()).isEmpty();
   }
 
@@ -79,6 +81,28 @@ class ValidateCommandTest {
                 + ": spec.phases[0].routing: sparsemax only applies to model.architecture moe;"
                 + " use softmax or set the architecture"
                 + System.lineSeparator());
+  }
+
+  @Test
+  void anExternalEnvironmentWithoutItsServerOrWithABadPortIsNamed(@TempDir Path dir)
+      throws IOException {
+    String example = Files.readString(Path.of("../examples/gymnasium-cartpole.yaml"));
+    Path noCommand = dir.resolve("no-command.yaml");
+    Files.writeString(
+        noCommand,
+        example.replace(
+            "      command: [ratchet-env-serve, \"gymnasium:CartPole-v1\", --success, truncated]\n",
+            ""));
+    Path badPort = dir.resolve("bad-port.yaml");
+    Files.writeString(badPort, example.replace("port: 50061", "port: 70000"));
+
+    assertThat(run("validate", noCommand.toString(), badPort.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            noCommand
+                + ": spec.environment.external.command: must name the server's program and its"
+                + " arguments, e.g. [ratchet-env-serve, gymnasium:CartPole-v1]")
+        .contains(badPort + ": spec.environment.external.port: must be at most 65535, got 70000");
   }
 
   @Test

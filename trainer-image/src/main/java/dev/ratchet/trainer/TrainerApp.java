@@ -14,6 +14,8 @@ import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.trainer.checkpoint.CheckpointFolders;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
+import dev.ratchet.trainer.env.remote.EnvironmentMismatchException;
+import dev.ratchet.trainer.env.remote.EnvironmentUnavailableException;
 import dev.ratchet.trainer.http.TrainerHttpServer;
 import dev.ratchet.trainer.session.TrainerMetrics;
 import dev.ratchet.trainer.session.TrainingSession;
@@ -187,6 +189,10 @@ public final class TrainerApp {
       return TrainerExitCodes.OK;
     } catch (IOException e) {
       return fail(TrainerExitCodes.STORAGE, "storage failed: " + e.getMessage());
+    } catch (EnvironmentMismatchException e) {
+      return fail(TrainerExitCodes.BAD_CONFIG, "environment mismatch: " + e.getMessage());
+    } catch (EnvironmentUnavailableException e) {
+      return fail(TrainerExitCodes.ENVIRONMENT, "environment unavailable: " + e.getMessage());
     } catch (RuntimeException e) {
       return fail(TrainerExitCodes.FAILED, "trainer failed: " + e);
     } catch (OutOfMemoryError e) {

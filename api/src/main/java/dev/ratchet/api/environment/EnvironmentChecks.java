@@ -2,6 +2,7 @@ package dev.ratchet.api.environment;
 
 import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,7 +30,51 @@ public final class EnvironmentChecks {
       case CARTPOLE -> cartPoleNanFromEpisode(spec);
       case DUNGEON -> dungeon(spec);
       case INTERCEPT -> intercept(spec);
+      case EXTERNAL -> external(spec);
     }
+    if (spec.name != EnvironmentName.EXTERNAL && spec.external != null) {
+      throw new IllegalArgumentException(
+          "environment.external is only for name external, not "
+              + label(spec.name)
+              + ": remove it, or set environment.name to external");
+    }
+  }
+
+  /**
+   * The server of an external environment, checked: a command to start it, a port, timeouts; its
+   * options are the server's own business (pass them in the command), so none are taken here.
+   */
+  public static ExternalEnvironmentSpec external(EnvironmentSpec spec) {
+    options(spec, List.of());
+    ExternalEnvironmentSpec e = spec.external;
+    if (e == null) {
+      throw new IllegalArgumentException(
+          "environment.external is missing: name external needs the server's command and port,"
+              + " e.g. external: {command: [ratchet-env-serve, gymnasium:CartPole-v1], port: 50051}");
+    }
+    if (e.command == null
+        || e.command.isEmpty()
+        || e.command.stream().anyMatch(a -> a == null)
+        || e.command.get(0).isBlank()) {
+      throw new IllegalArgumentException(
+          "environment.external.command must name the server's program and its arguments, e.g."
+              + " [ratchet-env-serve, gymnasium:CartPole-v1]");
+    }
+    if (e.port < 1 || e.port > 65535) {
+      throw new IllegalArgumentException(
+          "environment.external.port must be a port from 1 to 65535, got " + e.port);
+    }
+    if (e.startupTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "environment.external.startupTimeoutSeconds must be at least 1, got "
+              + e.startupTimeoutSeconds);
+    }
+    if (e.stepTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "environment.external.stepTimeoutSeconds must be at least 1, got "
+              + e.stepTimeoutSeconds);
+    }
+    return e;
   }
 
   /** The dungeon options of {@code spec}. */

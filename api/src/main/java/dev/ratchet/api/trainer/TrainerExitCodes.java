@@ -23,6 +23,12 @@ public final class TrainerExitCodes {
   public static final int REFUSED_CHECKPOINT = 4;
 
   /**
+   * The external environment server could not be reached at start, went away, failed, or did not
+   * answer a step in time: like a crash, a restart (with a new server) may help.
+   */
+  public static final int ENVIRONMENT = 5;
+
+  /**
    * How an exit by a signal reads (a shell's and a container runtime's 128 + signal): "killed by
    * SIGKILL (out of memory, or killed)"; null for any other code.
    */

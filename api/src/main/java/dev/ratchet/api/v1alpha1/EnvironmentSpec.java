@@ -14,7 +14,9 @@ import java.util.Map;
 public class EnvironmentSpec {
 
   @Required
-  @JsonPropertyDescription("Environment: cartpole, dungeon (roguelike) or intercept (missile).")
+  @JsonPropertyDescription(
+      "Environment: cartpole, dungeon (roguelike), intercept (missile), or external (a server of"
+          + " your own speaking the environment protocol, see external).")
   public EnvironmentName name;
 
   @Default("8")
@@ -24,7 +26,9 @@ public class EnvironmentSpec {
 
   @Default("500")
   @Min(1)
-  @JsonPropertyDescription("Steps after which an episode is cut off.")
+  @JsonPropertyDescription(
+      "Steps after which an episode is cut off (built-in environments; an external one's own time"
+          + " limit applies).")
   public int maxStepsPerEpisode = 500;
 
   @Default("42")
@@ -33,4 +37,9 @@ public class EnvironmentSpec {
 
   @JsonPropertyDescription("Environment-specific options, e.g. interceptRadius for intercept.")
   public Map<String, JsonNode> options = new LinkedHashMap<>();
+
+  @JsonPropertyDescription(
+      "The environment server of name external: how it is started and where the trainer reaches"
+          + " it. Required for external, refused for the built-in environments.")
+  public ExternalEnvironmentSpec external;
 }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The checks of {@code spec.environment} every part shares, and the options they read. */
@@ -91,5 +93,38 @@ class EnvironmentChecksTest {
     zero.numEnvs = 0;
     assertThatThrownBy(() -> EnvironmentChecks.check(zero))
         .hasMessage("environment.numEnvs must be at least 1");
+  }
+
+  @Test
+  void anExternalEnvironmentNeedsItsServersCommand() {
+    EnvironmentSpec e = spec(EnvironmentName.EXTERNAL);
+    assertThatThrownBy(() -> EnvironmentChecks.check(e))
+        .hasMessageStartingWith(
+            "environment.external is missing: name external needs the server's");
+    e.external = new ExternalEnvironmentSpec();
+    assertThatThrownBy(() -> EnvironmentChecks.check(e))
+        .hasMessageStartingWith("environment.external.command must name the server's program");
+    e.external.command = List.of("ratchet-env-serve", "gymnasium:CartPole-v1");
+    assertThat(EnvironmentChecks.external(e).port).isEqualTo(50051);
+    e.external.stepTimeoutSeconds = 0;
+    assertThatThrownBy(() -> EnvironmentChecks.check(e))
+        .hasMessage("environment.external.stepTimeoutSeconds must be at least 1, got 0");
+  }
+
+  @Test
+  void anExternalEnvironmentTakesNoOptionsAndABuiltInOneNoServer() {
+    EnvironmentSpec e = spec(EnvironmentName.EXTERNAL);
+    e.external = new ExternalEnvironmentSpec();
+    e.external.command = List.of("ratchet-env-serve", "gymnasium:CartPole-v1");
+    e.options.put("gravity", IntNode.valueOf(10));
+    assertThatThrownBy(() -> EnvironmentChecks.check(e))
+        .hasMessage("environment.options.gravity is not an option of external (it takes none)");
+
+    EnvironmentSpec c = spec(EnvironmentName.CARTPOLE);
+    c.external = e.external;
+    assertThatThrownBy(() -> EnvironmentChecks.check(c))
+        .hasMessage(
+            "environment.external is only for name external, not cartpole: remove it, or set"
+                + " environment.name to external");
   }
 }

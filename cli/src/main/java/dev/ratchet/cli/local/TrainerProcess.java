@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.trainer.TrainerExitCodes;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.core.supervisor.TrainerPhase;
 import java.io.IOException;
@@ -16,18 +17,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The trainer of one attempt as a child process: the trainer jar with the same config file,
- * environment variables and exit-code contract as in a pod.
+ * environment variables and exit-code contract as in a pod; with an external environment, its
+ * server too, started first and stopped with the trainer (a sidecar's lifecycle).
  */
 public final class TrainerProcess {
 
   private final TrainerConfig config;
   private final Process process;
   private final Path terminationLog;
+  private final EnvironmentProcess environment;
+  private final boolean external;
 
-  private TrainerProcess(TrainerConfig config, Process process, Path terminationLog) {
+  private TrainerProcess(
+      TrainerConfig config,
+      Process process,
+      Path terminationLog,
+      EnvironmentProcess environment,
+      boolean external) {
     this.config = config;
     this.process = process;
     this.terminationLog = terminationLog;
+    this.environment = environment;
+    this.external = external;
   }
 
   /** The attempt's file the trainer writes its one-line reason to when it fails. */
@@ -94,7 +105,17 @@ public final class TrainerProcess {
     // the trainer's /metrics and /v1/progress stay on this machine, like the local /metrics
     builder.environment().put(TrainerEnv.HTTP_HOST, "127.0.0.1");
     builder.environment().putIfAbsent("PYTORCH_FLAVOR", "cpu");
-    return new TrainerProcess(config, builder.start(), terminationLog);
+    boolean external = config.environment().name == EnvironmentName.EXTERNAL;
+    EnvironmentProcess environment =
+        external ? EnvironmentProcess.start(attemptDir, config.environment()) : null;
+    try {
+      return new TrainerProcess(config, builder.start(), terminationLog, environment, external);
+    } catch (IOException e) {
+      if (environment != null) {
+        environment.process().destroyForcibly();
+      }
+      throw e;
+    }
   }
 
   int attempt() {
@@ -119,6 +140,14 @@ public final class TrainerProcess {
     if (!process.waitFor(grace, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+    // after the trainer: it steps the environment until its preempt checkpoint
+    stopEnvironment(environment);
+  }
+
+  private static void stopEnvironment(EnvironmentProcess environment) throws InterruptedException {
+    if (environment != null && environment.alive()) {
+      environment.stop();
+    }
   }
 
   /**
@@ -140,11 +169,20 @@ public final class TrainerProcess {
       return new TrainerObservation(config.attempt(), TrainerPhase.RUNNING, null, null);
     }
     int code = process.exitValue();
-    return new TrainerObservation(
-        config.attempt(),
-        code == 0 ? TrainerPhase.SUCCEEDED : TrainerPhase.FAILED,
-        code,
-        code == 0 ? null : reason(code));
+    // the reason first: it tells whether the environment server had ended on its own
+    TrainerObservation ended =
+        new TrainerObservation(
+            config.attempt(),
+            code == 0 ? TrainerPhase.SUCCEEDED : TrainerPhase.FAILED,
+            code,
+            code == 0 ? null : reason(code));
+    try {
+      // the run's environment server dies with its trainer
+      stopEnvironment(environment);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return ended;
   }
 
   /**
@@ -152,17 +190,38 @@ public final class TrainerProcess {
    * termination log, else the signal that ended it (exit code 128 + n), else null.
    */
   private String reason(int code) {
+    String reason = TrainerExitCodes.describeSignal(code);
     try {
       if (Files.exists(terminationLog)) {
         String line = Files.readString(terminationLog).strip();
         if (!line.isEmpty()) {
-          return line.length() > 300 ? line.substring(0, 300) : line;
+          reason = line.length() > 300 ? line.substring(0, 300) : line;
         }
       }
     } catch (IOException e) {
       // the file is only for the message
     }
-    return TrainerExitCodes.describeSignal(code);
+    return code == TrainerExitCodes.ENVIRONMENT ? reason + environmentNote() : reason;
+  }
+
+  /** What became of the environment server, when it is the trainer's reason to have stopped. */
+  private String environmentNote() {
+    if (!external) {
+      return "";
+    }
+    if (environment == null) {
+      return " (the environment command could not start; see the attempt's "
+          + EnvironmentProcess.LOG_FILE
+          + ")";
+    }
+    Integer code = environment.exitCode();
+    return code == null
+        ? " (environment log: " + environment.log() + ")"
+        : " (the environment server had exited with code "
+            + code
+            + "; its log: "
+            + environment.log()
+            + ")";
   }
 
   @Override

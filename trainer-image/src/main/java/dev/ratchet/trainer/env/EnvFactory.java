@@ -2,11 +2,20 @@ package dev.ratchet.trainer.env;
 
 import dev.ratchet.api.environment.EnvironmentChecks;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.env.intercept.VecIntercept;
+import dev.ratchet.trainer.env.remote.RemoteVecEnv;
+import java.time.Duration;
 
 /** Builds the vectorized environment a spec names, with its options checked. */
 public final class EnvFactory {
+
+  /**
+   * Where an external environment's server listens: beside the trainer, a child process of local
+   * mode or a sidecar in the trainer's pod, both on the trainer's own loopback.
+   */
+  public static final String EXTERNAL_HOST = "127.0.0.1";
 
   private EnvFactory() {}
 
@@ -33,6 +42,22 @@ public final class EnvFactory {
               n, maxSteps, seed, faults ? EnvironmentChecks.cartPoleNanFromEpisode(spec) : 0);
       case DUNGEON -> new VecDungeon(n, maxSteps, seed, EnvironmentChecks.dungeon(spec));
       case INTERCEPT -> new VecIntercept(n, maxSteps, seed, EnvironmentChecks.intercept(spec));
+      case EXTERNAL -> {
+        if (!faults) {
+          // the server serves the training copies only; validation refuses spec.evaluation here
+          throw new IllegalArgumentException(
+              "evaluation of an external environment is not supported: remove spec.evaluation");
+        }
+        // the server's own time limit ends its episodes: maxStepsPerEpisode is not sent
+        ExternalEnvironmentSpec e = EnvironmentChecks.external(spec);
+        yield RemoteVecEnv.connect(
+            EXTERNAL_HOST,
+            e.port,
+            n,
+            seed,
+            Duration.ofSeconds(e.startupTimeoutSeconds),
+            Duration.ofSeconds(e.stepTimeoutSeconds));
+      }
     };
   }
 }

@@ -41,6 +41,16 @@ public interface VecEnv {
   void readState(DataInputStream in) throws IOException;
 
   /**
+   * Called after {@link #readState} with the observations the checkpoint holds. The in-process
+   * environments restore their copies exactly, so those are their observations already; one that
+   * cannot (an external server starts new episodes) writes its own.
+   */
+  default void afterRestore(float[] observations) {}
+
+  /** Frees what the copies hold outside the heap (an external server's connection). */
+  default void close() {}
+
+  /**
    * One finished episode.
    *
    * @param env index of the copy

@@ -219,6 +219,7 @@ public final class PpoAgent implements AutoCloseable {
     for (int i = 0; i < obsNow.length; i++) {
       obsNow[i] = Float.intBitsToFloat(state.readInt());
     }
+    envs.afterRestore(obsNow);
     policyState.read(state);
     learner.refreshParameters();
   }
@@ -227,5 +228,6 @@ public final class PpoAgent implements AutoCloseable {
   public void close() {
     learner.close();
     root.close();
+    envs.close();
   }
 }
