@@ -74,10 +74,10 @@ final class CompareCharts {
       for (PhaseStats p : run.figures().phases().subList(1, run.figures().phases().size())) {
         double y = valueAt(kept, mean, p.first());
         starts.add(p.first(), y);
-        XYTextAnnotation name = new XYTextAnnotation(p.phase(), p.first(), y);
+        XYTextAnnotation name = new XYTextAnnotation("  " + p.phase(), p.first(), y);
         name.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         name.setPaint(colour.darker());
-        name.setBackgroundPaint(new Color(255, 255, 255, 210));
+        // No background box: it would blank out the other runs' lines beneath the name.
         name.setTextAnchor(TextAnchor.BOTTOM_LEFT);
         plot.addAnnotation(name);
       }
