@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes one report of several runs side by side — {@code report.md}, a score chart and, when a run
@@ -194,7 +195,7 @@ public final class CompareWriter {
             .anyMatch(
                 r -> r.figures().lineage().kept().stream().anyMatch(e -> e.alphaEntropy() != null));
     List<List<SegmentStats>> perRun = new ArrayList<>();
-    Set<Long> stretches = new java.util.TreeSet<>();
+    Set<Long> stretches = new TreeSet<>();
     for (Run r : runs) {
       List<SegmentStats> segments = ReportStats.segments(r.figures().lineage().kept(), every);
       perRun.add(segments);
