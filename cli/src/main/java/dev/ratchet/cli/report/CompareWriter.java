@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -67,6 +69,20 @@ public final class CompareWriter {
    */
   public static Path write(List<ReportInput> inputs, Path outDir, Integer every)
       throws IOException {
+    return write(inputs, List.of(), outDir, every);
+  }
+
+  /**
+   * The same, with a table of the settings the runs differ in, from each run's {@link SpecSettings}
+   * in the order of {@code inputs} (no table when empty).
+   */
+  public static Path write(
+      List<ReportInput> inputs, List<Map<String, String>> settings, Path outDir, Integer every)
+      throws IOException {
+    if (!settings.isEmpty() && settings.size() != inputs.size()) {
+      throw new IllegalArgumentException(
+          "settings for " + settings.size() + " runs, but " + inputs.size() + " runs");
+    }
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("a comparison needs one run or more");
     }
@@ -95,6 +111,9 @@ public final class CompareWriter {
     }
     CompareWriter w = new CompareWriter();
     w.header(runs);
+    if (!settings.isEmpty()) {
+      w.differences(runs, settings);
+    }
     if (!played.isEmpty()) {
       w.charts(routed);
       w.phases(runs);
@@ -148,6 +167,35 @@ public final class CompareWriter {
           .append(" |\n");
     }
     b.append("\nWall time runs from the first record's time to the last's, across attempts.\n");
+  }
+
+  /** The settings whose values are not the same in every run, in the spec's order. */
+  private void differences(List<Run> runs, List<Map<String, String>> settings) {
+    Set<String> keys = new LinkedHashSet<>();
+    settings.forEach(m -> keys.addAll(m.keySet()));
+    List<String> differing =
+        keys.stream()
+            .filter(k -> !k.startsWith("rollback"))
+            .filter(k -> settings.stream().map(m -> m.get(k)).distinct().count() > 1)
+            .toList();
+    b.append("\n## What differs\n\n");
+    if (differing.isEmpty()) {
+      b.append("The runs' specs are the same.\n");
+      return;
+    }
+    b.append("The settings of the runs' specs that are not the same in all of them (– where a")
+        .append(" run's spec leaves it out); phases are named by their `name`.\n\n");
+    b.append("| setting |");
+    runs.forEach(r -> b.append(' ').append(r.name()).append(" |"));
+    b.append("\n|---|").append("---|".repeat(runs.size())).append('\n');
+    for (String k : differing) {
+      b.append("| `").append(k).append("` |");
+      for (Map<String, String> m : settings) {
+        String v = m.get(k);
+        b.append(' ').append(v == null ? "–" : v.replace("|", "\\|")).append(" |");
+      }
+      b.append('\n');
+    }
   }
 
   private void charts(boolean routed) {

@@ -4,6 +4,7 @@ import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.cli.RatchetCommand;
 import dev.ratchet.cli.report.CompareWriter;
 import dev.ratchet.cli.report.ReportInput;
+import dev.ratchet.cli.report.SpecSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -94,13 +95,15 @@ public final class CompareCommand implements Callable<Integer> {
     try (RunSource runs = source.open(currentDirectory())) {
       List<TrainingRun> chosen = choose(runs);
       List<ReportInput> inputs = new ArrayList<>();
+      List<Map<String, String>> settings = new ArrayList<>();
       for (TrainingRun run : chosen) {
         inputs.add(ReportCommand.input(runs, run));
+        settings.add(SpecSettings.of(run.getSpec()));
       }
       Path dir = currentDirectory().resolve(outDir);
       Path report;
       try {
-        report = CompareWriter.write(inputs, dir, every);
+        report = CompareWriter.write(inputs, settings, dir, every);
       } catch (IOException e) {
         throw new RunSourceException(
             "cannot write the comparison to " + dir + ": " + e.getMessage());

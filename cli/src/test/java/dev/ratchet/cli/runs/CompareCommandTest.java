@@ -120,6 +120,7 @@ class CompareCommandTest {
     run.getMetadata().setLabels(labels);
     run.getSpec().checkpoints.storage.endpoint = s3.endpoint();
     run.getSpec().checkpoints.storage.bucket = bucket;
+    run.getSpec().ppo.learningRate = pace / 1000;
     TrainingRun created = client.resources(TrainingRun.class).resource(run).create();
     TrainingRunStatus status = new TrainingRunStatus();
     status.state = RunState.SUCCEEDED;
@@ -195,6 +196,9 @@ class CompareCommandTest {
             "| lr-high | research | Succeeded | 200 of 200 (1–200) | explore → train | 20 |"
                 + " 6 min 38 s |");
     assertThat(tmp.resolve("lr").resolve("score.png")).isRegularFile();
+    // what the two runs' specs differ in, and only that
+    assertThat(ReportTables.rows(md, "What differs"))
+        .containsExactly("| `ppo.learningRate` | 0.003 | 0.001 |");
   }
 
   @Test

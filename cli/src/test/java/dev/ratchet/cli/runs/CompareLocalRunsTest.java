@@ -135,6 +135,10 @@ class CompareLocalRunsTest {
     assertThat(ReportTables.rows(md, "Every 100 episodes"))
         .hasSizeGreaterThanOrEqualTo(6)
         .containsExactlyInAnyOrderElementsOf(segments);
+    assertThat(ReportTables.rows(md, "What differs"))
+        .contains(
+            "| `phases` | train | learn → push |",
+            "| `phases.push.overrides.learningRate` | – | 0.2 |");
     List<String> best = ReportTables.rows(md, "Best checkpoints");
     assertThat(best).containsExactly(bestRow("baseline", baseline), bestRow("push", variant));
     assertThat(ReportTables.rows(md, "Rollbacks"))
