@@ -70,18 +70,7 @@ final class CompareCharts {
       plot.setRenderer(dataset++, lineRenderer(colour, stroke(i, 2.5f)));
       legend.add(ReportCharts.line(runLabel(runs, i), colour, stroke(i, 2.5f)));
 
-      XYSeries starts = new XYSeries("phase starts", false, true);
-      for (PhaseStats p : run.figures().phases().subList(1, run.figures().phases().size())) {
-        double y = valueAt(kept, mean, p.first());
-        starts.add(p.first(), y);
-        XYTextAnnotation name = new XYTextAnnotation("  " + p.phase(), p.first(), y);
-        name.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-        name.setPaint(colour.darker());
-        // No background box: it would blank out the other runs' lines beneath the name.
-        name.setTextAnchor(TextAnchor.BOTTOM_LEFT);
-        plot.addAnnotation(name);
-      }
-      plot.setDataset(dataset, new XYSeriesCollection(starts));
+      plot.setDataset(dataset, phaseStarts(plot, run, i, kept, mean));
       plot.setRenderer(dataset++, shapeRenderer(PHASE_START, colour, true));
 
       XYSeries rollbacks = new XYSeries("rollbacks", false, true);
@@ -143,6 +132,8 @@ final class CompareCharts {
               run.figures().window().episodes());
       plot.setDataset(dataset, line(routed, mean));
       plot.setRenderer(dataset++, lineRenderer(colour(i), stroke(i, 2.2f)));
+      plot.setDataset(dataset, phaseStarts(plot, run, i, routed, mean));
+      plot.setRenderer(dataset++, shapeRenderer(PHASE_START, colour(i), true));
       legend.add(ReportCharts.line(runLabel(runs, i), colour(i), stroke(i, 2.2f)));
       int experts =
           routed.stream()
@@ -204,6 +195,33 @@ final class CompareCharts {
       s.add(records.get(i).episode(), values[i]);
     }
     return new XYSeriesCollection(s);
+  }
+
+  /**
+   * A diamond on the run's line where each of its phases after the first begins, its name beside it
+   * in the run's colour: above and right for the first run, below for the second, to the left for
+   * the next two, so that runs that share a schedule do not print their names on one another.
+   */
+  private static XYSeriesCollection phaseStarts(
+      XYPlot plot, CompareWriter.Run run, int i, List<EpisodeRecord> records, double[] line) {
+    TextAnchor[] anchors = {
+      TextAnchor.BOTTOM_LEFT, TextAnchor.TOP_LEFT, TextAnchor.BOTTOM_RIGHT, TextAnchor.TOP_RIGHT
+    };
+    TextAnchor anchor = anchors[i % anchors.length];
+    XYSeries starts = new XYSeries("phase starts", false, true);
+    List<PhaseStats> phases = run.figures().phases();
+    for (PhaseStats p : phases.subList(Math.min(1, phases.size()), phases.size())) {
+      double y = valueAt(records, line, p.first());
+      starts.add(p.first(), y);
+      String text = anchor.isLeft() ? "  " + p.phase() : p.phase() + "  ";
+      XYTextAnnotation name = new XYTextAnnotation(text, p.first(), y);
+      name.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+      name.setPaint(colour(i).darker());
+      // No background box: it would blank out the other runs' lines beneath the name.
+      name.setTextAnchor(anchor);
+      plot.addAnnotation(name);
+    }
+    return new XYSeriesCollection(starts);
   }
 
   /** The value of a run's line at an episode: the last point at or before it. */

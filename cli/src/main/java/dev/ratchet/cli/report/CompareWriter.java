@@ -305,7 +305,7 @@ public final class CompareWriter {
         "Each evaluated checkpoint on a run's lineage, from its records: the training window's"
             + " score when it was written beside what its policy did in the evaluation episodes.\n\n");
     b.append(
-        "| run | checkpoint | episodes played | training score (window) | evaluation score mean ±"
+        "| run | checkpoint | evaluation episodes | training score (window) | evaluation score mean ±"
             + " std | training success (window) | evaluation success |\n");
     b.append("|---|---|---|---|---|---|---|\n");
     for (Run r : runs) {
