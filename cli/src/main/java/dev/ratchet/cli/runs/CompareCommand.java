@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
     name = "compare",
     mixinStandardHelpOptions = true,
     description =
-        "Write one report.md with PNG charts comparing runs side by side: score and alpha entropy"
-            + " curves on shared axes, the phase tables in one, best checkpoints, evaluations,"
-            + " rollbacks and wall time.")
+        "Write one report.md with PNG charts comparing runs side by side: what their specs"
+            + " differ in, score and alpha entropy curves on shared axes, the phase tables in one,"
+            + " best checkpoints, evaluations, rollbacks and wall time.")
 public final class CompareCommand implements Callable<Integer> {
 
   @Parameters(
@@ -46,8 +46,8 @@ public final class CompareCommand implements Callable<Integer> {
       names = {"-l", "--selector"},
       paramLabel = "SELECTOR",
       description =
-          "Also compare the runs whose labels match, as kubectl -l takes it: key=value,"
-              + " key!=value, key, !key, comma-separated (metadata.labels in a workdir).")
+          "Also compare the runs whose labels match, as kubectl -l takes it (metadata.labels in"
+              + " a workdir): key=value, key!=value, key or !key, comma-separated.")
   String selector;
 
   @Option(
