@@ -2,6 +2,7 @@ package dev.ratchet.cli;
 
 import dev.ratchet.cli.local.LocalCommand;
 import dev.ratchet.cli.runs.CheckpointsCommand;
+import dev.ratchet.cli.runs.CompareCommand;
 import dev.ratchet.cli.runs.EvaluateCommand;
 import dev.ratchet.cli.runs.ReportCommand;
 import dev.ratchet.cli.runs.RollbackCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CheckpointsCommand.class,
       RollbackCommand.class,
       ReportCommand.class,
+      CompareCommand.class,
       EvaluateCommand.class
     })
 public final class RatchetCommand implements Runnable {

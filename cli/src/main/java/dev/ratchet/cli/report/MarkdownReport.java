@@ -11,6 +11,7 @@ import dev.ratchet.cli.report.ReportStats.Bins;
 import dev.ratchet.cli.report.ReportStats.Halves;
 import dev.ratchet.cli.report.ReportStats.MeanStd;
 import dev.ratchet.cli.report.ReportStats.PhaseStats;
+import dev.ratchet.cli.report.ReportStats.SegmentStats;
 import dev.ratchet.cli.report.ReportStats.Window;
 import java.math.BigDecimal;
 import java.util.List;
@@ -23,14 +24,19 @@ final class MarkdownReport {
 
   private MarkdownReport() {}
 
-  /** The whole report; {@code charts} names the PNGs written next to it (null when skipped). */
+  /**
+   * The whole report; {@code charts} names the PNGs written next to it (null when skipped), {@code
+   * every} the segment length asked for (null for no segment table).
+   */
   static String render(
       ReportInput input,
       Lineage lineage,
       List<PhaseStats> phases,
       ReportWriter.Charts charts,
       Window window,
-      Bins bins) {
+      Bins bins,
+      List<SegmentStats> segments,
+      Integer every) {
     MarkdownReport m = new MarkdownReport();
     m.header(input, lineage);
     if (lineage.kept().isEmpty()) {
@@ -39,6 +45,9 @@ final class MarkdownReport {
     }
     m.charts(charts, window);
     m.phases(phases);
+    if (every != null) {
+      m.segments(segments, every);
+    }
     m.evaluation(input, lineage, charts);
     m.distribution(phases, bins);
     m.top(ReportStats.top(lineage.kept(), 10));
@@ -212,7 +221,7 @@ final class MarkdownReport {
           .append(" still stored); ")
           .append(points.size())
           .append(points.size() == 1 ? " evaluation" : " evaluations");
-      Double wall = wallSeconds(input.episodes());
+      Double wall = ReportStats.wallSeconds(input.episodes());
       if (wall != null && wall > 0) {
         b.append(", about ")
             .append(num(100 * each * points.size() / wall))
@@ -224,52 +233,104 @@ final class MarkdownReport {
     }
   }
 
-  /** Seconds from the first record's time to the last's, or null when they carry none. */
-  private static Double wallSeconds(List<EpisodeRecord> episodes) {
-    try {
-      java.time.Instant from = null;
-      java.time.Instant to = null;
-      for (EpisodeRecord r : episodes) {
-        if (r.time() == null) {
-          continue;
-        }
-        java.time.Instant t = java.time.Instant.parse(r.time());
-        from = from == null || t.isBefore(from) ? t : from;
-        to = to == null || t.isAfter(to) ? t : to;
-      }
-      return from == null ? null : java.time.Duration.between(from, to).toMillis() / 1000.0;
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
+  /** The phase table's header, after the cells that come before the phase (none, or the run). */
+  static String phaseHeader(String before) {
+    String cells =
+        "phase | episodes | score mean ± std | reward mean ± std | alpha entropy mean ± std |"
+            + " max score | success";
+    return "| "
+        + before
+        + cells
+        + " |\n|"
+        + "---|".repeat((int) (before + cells).chars().filter(c -> c == '|').count() + 1)
+        + "\n";
+  }
+
+  /**
+   * A phase's cells, without the outer bars: the same text in a run's report and in a comparison,
+   * so the two can never disagree.
+   */
+  static String phaseCells(PhaseStats p) {
+    return p.phase()
+        + " | "
+        + p.episodes()
+        + " ("
+        + p.first()
+        + "–"
+        + p.last()
+        + ") | "
+        + meanStd(p.score())
+        + " | "
+        + meanStd(p.reward())
+        + " | "
+        + (p.alphaEntropy() == null ? "–" : meanStd(p.alphaEntropy()))
+        + " | "
+        + num(p.maxScore())
+        + " | "
+        + percent(p.successRate());
   }
 
   private void phases(List<PhaseStats> phases) {
     b.append("\n## Phases\n\n");
-    b.append(
-        "| phase | episodes | score mean ± std | reward mean ± std | alpha entropy mean ± std |"
-            + " max score | success |\n");
-    b.append("|---|---|---|---|---|---|---|\n");
+    b.append(phaseHeader(""));
     for (PhaseStats p : phases) {
-      b.append("| ")
-          .append(p.phase())
-          .append(" | ")
-          .append(p.episodes())
-          .append(" (")
-          .append(p.first())
-          .append("–")
-          .append(p.last())
-          .append(") | ")
-          .append(meanStd(p.score()))
-          .append(" | ")
-          .append(meanStd(p.reward()))
-          .append(" | ")
-          .append(p.alphaEntropy() == null ? "–" : meanStd(p.alphaEntropy()))
-          .append(" | ")
-          .append(num(p.maxScore()))
-          .append(" | ")
-          .append(p.successRate() == null ? "–" : NumberText.of(100 * p.successRate()) + " %")
-          .append(" |\n");
+      b.append("| ").append(phaseCells(p)).append(" |\n");
     }
+  }
+
+  /** One row per {@code every} episodes, when asked for with {@code --every}. */
+  private void segments(List<SegmentStats> segments, int every) {
+    b.append("\n## Every ").append(every).append(every == 1 ? " episode" : " episodes");
+    b.append("\n\n");
+    b.append("The surviving lineage cut by episode number into stretches of ")
+        .append(every)
+        .append(
+            " (episodes 1–"
+                + every
+                + ", "
+                + (every + 1)
+                + "–"
+                + 2 * every
+                + "…), so another run's stretches cover the same episodes.\n\n");
+    boolean routed = segments.stream().anyMatch(s -> s.alphaEntropy() != null);
+    b.append(segmentHeader("", routed));
+    for (SegmentStats s : segments) {
+      b.append("| ").append(segmentCells(s, routed)).append(" |\n");
+    }
+  }
+
+  /** The segment table's header, after the cells that come before (none, or the run). */
+  static String segmentHeader(String before, boolean routed) {
+    String cells =
+        "episodes | phase | score mean ± std | max score | success"
+            + (routed ? " | alpha entropy mean ± std" : "");
+    return "| "
+        + before
+        + cells
+        + " |\n|"
+        + "---|".repeat((int) (before + cells).chars().filter(c -> c == '|').count() + 1)
+        + "\n";
+  }
+
+  /** A segment's cells, without the outer bars; the alpha entropy only for a routed policy. */
+  static String segmentCells(SegmentStats s, boolean routed) {
+    return s.first()
+        + "–"
+        + s.last()
+        + (s.episodes() == s.last() - s.first() + 1 ? "" : " (" + s.episodes() + " kept)")
+        + " | "
+        + String.join(", ", s.phases())
+        + " | "
+        + meanStd(s.score())
+        + " | "
+        + num(s.maxScore())
+        + " | "
+        + percent(s.successRate())
+        + (routed ? " | " + (s.alphaEntropy() == null ? "–" : meanStd(s.alphaEntropy())) : "");
+  }
+
+  private static String percent(Double share) {
+    return share == null ? "–" : NumberText.of(100 * share) + " %";
   }
 
   private void distribution(List<PhaseStats> phases, Bins bins) {
@@ -384,7 +445,7 @@ final class MarkdownReport {
     }
   }
 
-  private static String meanStd(MeanStd m) {
+  static String meanStd(MeanStd m) {
     return num(m.mean()) + " ± " + num(m.std());
   }
 

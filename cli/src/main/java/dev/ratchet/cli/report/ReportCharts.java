@@ -376,7 +376,7 @@ final class ReportCharts {
         file);
   }
 
-  private static XYPlot plot(String xLabel, String yLabel) {
+  static XYPlot plot(String xLabel, String yLabel) {
     NumberAxis x = new NumberAxis(xLabel);
     NumberAxis y = new NumberAxis(yLabel);
     y.setAutoRangeIncludesZero(false);
@@ -390,8 +390,7 @@ final class ReportCharts {
     return plot;
   }
 
-  private static JFreeChart chart(
-      String title, String subtitle, XYPlot plot, LegendItemCollection legend) {
+  static JFreeChart chart(String title, String subtitle, XYPlot plot, LegendItemCollection legend) {
     plot.setFixedLegendItems(legend);
     JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 18), plot, true);
     if (subtitle != null) {
@@ -559,7 +558,7 @@ final class ReportCharts {
     return r;
   }
 
-  private static LegendItem line(String label, Paint paint, Stroke stroke) {
+  static LegendItem line(String label, Paint paint, Stroke stroke) {
     return new LegendItem(label, null, null, null, LEGEND_LINE, stroke, paint);
   }
 }

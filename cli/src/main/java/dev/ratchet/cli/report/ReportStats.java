@@ -2,6 +2,9 @@ package dev.ratchet.cli.report;
 
 import dev.ratchet.api.trainer.EpisodeRecord;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -45,6 +48,29 @@ final class ReportStats {
       double maxScore,
       Double successRate,
       int[] counts) {}
+
+  /**
+   * The figures of one stretch of {@code every} episodes of the lineage, the table the reports once
+   * made by hand every 500 episodes.
+   *
+   * @param first first episode of the stretch that was played
+   * @param last last episode of the stretch that was played
+   * @param phases the phases its episodes were played in, in order
+   * @param episodes episodes on the lineage in it
+   * @param score mean and standard deviation of the score
+   * @param maxScore best single episode
+   * @param successRate share that reached the goal, or null when the records do not say
+   * @param alphaEntropy mean and standard deviation of the alpha entropy, or null without a router
+   */
+  record SegmentStats(
+      long first,
+      long last,
+      List<String> phases,
+      int episodes,
+      MeanStd score,
+      double maxScore,
+      Double successRate,
+      MeanStd alphaEntropy) {}
 
   /** A mean and a (population) standard deviation. */
   record MeanStd(double mean, double std) {
@@ -178,6 +204,61 @@ final class ReportStats {
                   counts));
         });
     return phases;
+  }
+
+  /**
+   * The lineage cut by episode number into stretches of {@code every}: episodes 1–500, 501–1000…
+   * for 500, so that two runs' segments cover the same episodes; a stretch nobody played (a
+   * warm-started run's first ones) has no row.
+   */
+  static List<SegmentStats> segments(List<EpisodeRecord> kept, int every) {
+    if (every < 1) {
+      throw new IllegalArgumentException("segments need 1 episode or more each, not " + every);
+    }
+    Map<Long, List<EpisodeRecord>> bySegment = new LinkedHashMap<>();
+    for (EpisodeRecord r : kept) {
+      bySegment.computeIfAbsent((r.episode() - 1) / every, k -> new ArrayList<>()).add(r);
+    }
+    List<SegmentStats> out = new ArrayList<>();
+    bySegment.forEach(
+        (k, records) -> {
+          List<EpisodeRecord> routed =
+              records.stream().filter(r -> r.alphaEntropy() != null).toList();
+          out.add(
+              new SegmentStats(
+                  records.get(0).episode(),
+                  records.get(records.size() - 1).episode(),
+                  records.stream().map(EpisodeRecord::phase).distinct().toList(),
+                  records.size(),
+                  MeanStd.of(records, EpisodeRecord::score),
+                  records.stream().mapToDouble(EpisodeRecord::score).max().orElse(Double.NaN),
+                  successRate(records),
+                  routed.isEmpty() ? null : MeanStd.of(routed, EpisodeRecord::alphaEntropy)));
+        });
+    return out;
+  }
+
+  /**
+   * Seconds from the first record's time to the last's: the run's wall time as its records saw it.
+   * Null when they carry no parseable time.
+   */
+  static Double wallSeconds(List<EpisodeRecord> episodes) {
+    Instant from = null;
+    Instant to = null;
+    for (EpisodeRecord r : episodes) {
+      if (r.time() == null) {
+        continue;
+      }
+      Instant t;
+      try {
+        t = Instant.parse(r.time());
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+      from = from == null || t.isBefore(from) ? t : from;
+      to = to == null || t.isAfter(to) ? t : to;
+    }
+    return from == null ? null : Duration.between(from, to).toMillis() / 1000.0;
   }
 
   /** The share of the records that reached the goal, or null when none says (older records). */

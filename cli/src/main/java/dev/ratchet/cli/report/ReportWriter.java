@@ -38,20 +38,52 @@ public final class ReportWriter {
       String distribution,
       String evaluation) {}
 
+  /**
+   * A run's figures as its report computes them; a comparison takes them from here too, so that a
+   * run's figures there are those of its own report.
+   *
+   * @param lineage the surviving lineage and the replayed episodes
+   * @param window the moving-mean window
+   * @param bins the score bins
+   * @param phases the per-phase figures
+   */
+  record Figures(Lineage lineage, Window window, Bins bins, List<PhaseStats> phases) {
+
+    static Figures of(ReportInput input) {
+      Lineage lineage = Lineage.of(input.episodes());
+      Window window = ReportStats.window(input.window(), lineage.kept().size());
+      Bins bins =
+          ReportStats.bins(lineage.kept().stream().mapToDouble(EpisodeRecord::score).toArray());
+      return new Figures(lineage, window, bins, ReportStats.phases(lineage.kept(), bins));
+    }
+  }
+
   private ReportWriter() {}
 
   /**
    * Writes DIR/report.md and the PNG charts into outDir (created if missing); returns report.md.
    */
   public static Path write(ReportInput input, Path outDir) throws IOException {
+    return write(input, outDir, null);
+  }
+
+  /**
+   * The same, with a table of the figures of every {@code every} episodes (no such table when
+   * null).
+   */
+  public static Path write(ReportInput input, Path outDir, Integer every) throws IOException {
+    if (every != null && every < 1) {
+      throw new IllegalArgumentException(
+          "the segment length must be 1 episode or more, not " + every);
+    }
     // Charts are drawn off-screen: no display in a pod, in CI or over ssh.
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(outDir);
-    Lineage lineage = Lineage.of(input.episodes());
-    Window window = ReportStats.window(input.window(), lineage.kept().size());
-    Bins bins =
-        ReportStats.bins(lineage.kept().stream().mapToDouble(EpisodeRecord::score).toArray());
-    List<PhaseStats> phases = ReportStats.phases(lineage.kept(), bins);
+    Figures figures = Figures.of(input);
+    Lineage lineage = figures.lineage();
+    Window window = figures.window();
+    Bins bins = figures.bins();
+    List<PhaseStats> phases = figures.phases();
     Charts charts = null;
     if (!lineage.kept().isEmpty()) {
       ReportCharts draw = new ReportCharts(phases, markers(input.status()), window, bins);
@@ -87,7 +119,17 @@ public final class ReportWriter {
               evaluated.isEmpty() ? null : EVALUATION_PNG);
     }
     Path report = outDir.resolve("report.md");
-    Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts, window, bins));
+    Files.writeString(
+        report,
+        MarkdownReport.render(
+            input,
+            lineage,
+            phases,
+            charts,
+            window,
+            bins,
+            every == null ? List.of() : ReportStats.segments(lineage.kept(), every),
+            every));
     return report;
   }
 

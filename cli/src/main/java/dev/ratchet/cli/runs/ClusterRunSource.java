@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,6 +70,26 @@ public final class ClusterRunSource implements RunSource {
               + " lists them; pick another with --namespace)");
     }
     return run;
+  }
+
+  @Override
+  public List<TrainingRun> list(String labelSelector) throws RunSourceException {
+    // Read here first, so that a typo gets the same message as in a workdir, not a 400.
+    LabelSelector.parse(labelSelector);
+    try {
+      return client
+          .resources(TrainingRun.class)
+          .inNamespace(namespace)
+          .withLabelSelector(labelSelector)
+          .list()
+          .getItems()
+          .stream()
+          .sorted(Comparator.comparing(r -> r.getMetadata().getName()))
+          .toList();
+    } catch (KubernetesClientException e) {
+      throw connection.failure(
+          "list TrainingRuns with labels " + labelSelector + " in namespace " + namespace, e);
+    }
   }
 
   @Override

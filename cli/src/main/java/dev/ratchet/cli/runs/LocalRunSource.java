@@ -11,7 +11,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +52,19 @@ public final class LocalRunSource implements RunSource {
     } catch (IOException e) {
       throw new RunSourceException("cannot read run " + name + " in " + runDir + ": " + e);
     }
+  }
+
+  @Override
+  public List<TrainingRun> list(String labelSelector) throws RunSourceException {
+    LabelSelector selector = LabelSelector.parse(labelSelector);
+    List<TrainingRun> runs = new ArrayList<>();
+    for (String name : runNames()) {
+      TrainingRun run = read(name);
+      if (selector.matches(run.getMetadata().getLabels())) {
+        runs.add(run);
+      }
+    }
+    return runs;
   }
 
   @Override
@@ -113,15 +127,19 @@ public final class LocalRunSource implements RunSource {
   }
 
   private String runsHere() {
+    List<String> names = runNames();
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+
+  /** The names of the workdir's runs, sorted; none when the workdir cannot be listed. */
+  private List<String> runNames() {
     try (Stream<Path> dirs = Files.list(workdir)) {
-      String names =
-          dirs.filter(d -> Files.isRegularFile(d.resolve(LocalPlatform.RUN_FILE)))
-              .map(d -> d.getFileName().toString())
-              .sorted()
-              .collect(Collectors.joining(", "));
-      return names.isEmpty() ? "none" : names;
+      return dirs.filter(d -> Files.isRegularFile(d.resolve(LocalPlatform.RUN_FILE)))
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
-      return "none";
+      return List.of();
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code ratchet report NAME [--out DIR]}: report.md and PNG charts from the run's records. By
@@ -37,6 +38,25 @@ public final class ReportCommand extends RunVerb {
               + "NAME).")
   Path outDir;
 
+  /** Episodes per row of the segment table, or null for none. */
+  Integer every;
+
+  /** Refused while parsing, so a wrong N is a usage mistake (exit 2) named after its option. */
+  @Option(
+      names = "--every",
+      paramLabel = "N",
+      description =
+          "Add a table of the figures of every N episodes (1–N, N+1–2N…): score mean, std and"
+              + " max, success rate, alpha entropy mean with a router.")
+  void every(int n) {
+    if (n < 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--every takes the episodes per segment, 1 or more (e.g. --every 500), not " + n);
+    }
+    every = n;
+  }
+
   @Override
   int run(RunSource runs, TrainingRun run, PrintWriter out) throws RunSourceException {
     Path dir =
@@ -45,27 +65,40 @@ public final class ReportCommand extends RunVerb {
             : source.workdir != null
                 ? currentDirectory().resolve(source.workdir).resolve(name).resolve("report")
                 : currentDirectory().resolve(CLUSTER_REPORT_PREFIX + name);
-    Path report = write(runs, run, dir);
+    Path report = write(runs, run, dir, every);
     out.println("Report of " + name + ": " + report);
     return 0;
   }
 
-  /** Reads the run's records and writes the report into {@code dir}; returns report.md. */
-  static Path write(RunSource runs, TrainingRun run, Path dir) throws RunSourceException {
+  /**
+   * Reads the run's records and writes the report into {@code dir}, with a segment table of {@code
+   * every} episodes unless null; returns report.md.
+   */
+  static Path write(RunSource runs, TrainingRun run, Path dir, Integer every)
+      throws RunSourceException {
     try {
-      RunFiles files = runs.files(run);
-      List<EpisodeRecord> episodes = files.episodes();
-      return ReportWriter.write(
-          new ReportInput(
-              run.getMetadata().getNamespace(),
-              run.getMetadata().getName(),
-              run.getStatus(),
-              episodes,
-              ReportInput.windowOf(run.getSpec()),
-              files.checkpoints().committed()),
-          dir);
+      return ReportWriter.write(input(runs, run), dir, every);
     } catch (IOException e) {
       throw new RunSourceException("cannot write the report to " + dir + ": " + e.getMessage());
     }
+  }
+
+  /** What a report of the run is made of: its status, every record, its checkpoints. */
+  static ReportInput input(RunSource runs, TrainingRun run) throws RunSourceException {
+    RunFiles files = runs.files(run);
+    List<EpisodeRecord> episodes;
+    try {
+      episodes = files.episodes();
+    } catch (IOException e) {
+      throw new RunSourceException(
+          "cannot read the records of run " + run.getMetadata().getName() + ": " + e.getMessage());
+    }
+    return new ReportInput(
+        run.getMetadata().getNamespace(),
+        run.getMetadata().getName(),
+        run.getStatus(),
+        episodes,
+        ReportInput.windowOf(run.getSpec()),
+        files.checkpoints().committed());
   }
 }
