@@ -167,6 +167,16 @@ public final class CompareWriter {
           .append(" |\n");
     }
     b.append("\nWall time runs from the first record's time to the last's, across attempts.\n");
+    for (Run r : runs) {
+      TrainingRunStatus s = r.input().status();
+      if (s != null && s.initializedFrom != null) {
+        b.append("\n")
+            .append(r.name())
+            .append(" was warm-started from the parameters of `")
+            .append(s.initializedFrom)
+            .append("` (spec.initFrom).\n");
+      }
+    }
   }
 
   /** The settings whose values are not the same in every run, in the spec's order. */
