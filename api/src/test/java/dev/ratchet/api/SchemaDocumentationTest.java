@@ -9,6 +9,7 @@ import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.CheckpointsSpec;
 import dev.ratchet.api.v1alpha1.EarlyStoppingSpec;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.EvaluationSpec;
 import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.MetricCondition;
@@ -90,6 +91,7 @@ class SchemaDocumentationTest {
     spec.checkpoints.storage = new StorageSpec();
     spec.earlyStopping = new EarlyStoppingSpec();
     spec.rollback = new ManualRollbackSpec();
+    spec.evaluation = new EvaluationSpec();
     PhaseSpec phase = new PhaseSpec();
     phase.until = new UntilSpec();
     phase.until.anyOf.add(new MetricCondition());

@@ -2,6 +2,7 @@ package dev.ratchet.cli;
 
 import dev.ratchet.cli.local.LocalCommand;
 import dev.ratchet.cli.runs.CheckpointsCommand;
+import dev.ratchet.cli.runs.EvaluateCommand;
 import dev.ratchet.cli.runs.ReportCommand;
 import dev.ratchet.cli.runs.RollbackCommand;
 import dev.ratchet.cli.runs.StatusCommand;
@@ -29,7 +30,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       StatusCommand.class,
       CheckpointsCommand.class,
       RollbackCommand.class,
-      ReportCommand.class
+      ReportCommand.class,
+      EvaluateCommand.class
     })
 public final class RatchetCommand implements Runnable {
 

@@ -315,7 +315,8 @@ class MonitoringEndToEndTest {
               Device.CPU,
               20,
               metricsPort,
-              60);
+              60,
+              null);
       Path configFile = work.resolve("storage-outage.json");
       new ObjectMapper().writeValue(configFile.toFile(), config);
       ProcessBuilder builder =

@@ -96,7 +96,8 @@ class TrainerPodFactoryTest {
         Device.AUTO,
         100,
         9400,
-        90);
+        90,
+        null);
   }
 
   @Test

@@ -7,8 +7,11 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.api.v1alpha1.UntilSpec;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -225,6 +228,60 @@ class TrainingRunLifecycleTest {
         .statusCode(200)
         .extract()
         .asString();
+  }
+
+  @Test
+  void aSucceededRunGivenOneMorePhaseTrainsItFromItsPhaseEndCheckpoint() throws Exception {
+    TrainingRun run = TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", "extended");
+    run.getSpec().phases.get(0).until.anyOf.clear();
+    run.getSpec().phases.get(0).until.episode = 100L;
+    run.getSpec().checkpoints.everyEpisodes = 50;
+    run.getSpec().divergence.enabled = false;
+    client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+    awaitPod("extended-a1");
+    trainer.train("extended-a1", 0, 99, e -> 10 + e);
+    awaitEpisode("extended", 99);
+    trainer.finish("extended-a1", 110);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(get("extended").getStatus().state).isEqualTo(RunState.SUCCEEDED));
+
+    // kubectl apply of the same run with one more phase
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NS)
+        .withName("extended")
+        .edit(
+            r -> {
+              PhaseSpec polish = new PhaseSpec();
+              polish.name = "polish";
+              polish.until = new UntilSpec();
+              polish.until.episode = 200L;
+              r.getSpec().phases.add(polish);
+              return r;
+            });
+
+    awaitPod("extended-a2");
+    TrainerConfig config = trainer.config("extended-a2");
+    assertThat(config.phase()).isEqualTo("polish");
+    assertThat(config.resumeFrom()).endsWith("/extended/checkpoints/ep-000000100-a0001/");
+    trainer.train("extended-a2", 100, 199, e -> 110 + e);
+    awaitEpisode("extended", 199);
+    trainer.finish("extended-a2", 300);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              TrainingRunStatus s = get("extended").getStatus();
+              assertThat(s.state).isEqualTo(RunState.SUCCEEDED);
+              assertThat(s.phase).isEqualTo("polish");
+            });
+    assertThat(get("extended").getStatus().history)
+        .filteredOn(h -> h.type == HistoryType.EXTENSION)
+        .singleElement()
+        .satisfies(h -> assertThat(h.from + "->" + h.to).isEqualTo("train->polish"));
+    assertThat(events("extended")).extracting(Event::getReason).contains("Extended");
   }
 
   @Test

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.environment.EnvironmentChecks;
 import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.trainer.checkpoint.CheckpointFolders;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
 import dev.ratchet.trainer.env.remote.EnvironmentMismatchException;
@@ -49,6 +51,9 @@ public final class TrainerApp {
   private volatile long preemptGraceSeconds = 30;
   private Consumer<TrainerHttpServer> onServing = s -> {};
   private java.util.function.LongConsumer onEpisodeEnded = episode -> {};
+  // Set for `--evaluate FILE`: evaluate the resume checkpoint, write the result there, train
+  // nothing.
+  private Path evaluationOut;
 
   public TrainerApp(
       Map<String, String> env, PrintStream err, int storageAttempts, long storageFirstDelayMillis) {
@@ -75,6 +80,15 @@ public final class TrainerApp {
   /** Called on the training thread as each episode ends (see TrainingSession#onEpisodeEnded). */
   public TrainerApp onEpisodeEnded(java.util.function.LongConsumer listener) {
     this.onEpisodeEnded = listener;
+    return this;
+  }
+
+  /**
+   * Evaluates the config's resume checkpoint with its evaluation instead of training, writing the
+   * {@link EvaluationResult} as JSON to {@code out}.
+   */
+  public TrainerApp evaluateTo(Path out) {
+    this.evaluationOut = out;
     return this;
   }
 
@@ -152,6 +166,11 @@ public final class TrainerApp {
         return fail(TrainerExitCodes.REFUSED_CHECKPOINT, "refused checkpoint: " + e.getMessage());
       } catch (IOException e) {
         return fail(TrainerExitCodes.STORAGE, "cannot read checkpoint: " + e.getMessage());
+      }
+      if (evaluationOut != null) {
+        EvaluationResult result = s.evaluateResumeCheckpoint();
+        json.writerWithDefaultPrettyPrinter().writeValue(evaluationOut.toFile(), result);
+        return TrainerExitCodes.OK;
       }
       LOG.info(
           "training "
@@ -339,6 +358,9 @@ public final class TrainerApp {
       require(c.untilEpisode() > 0, "untilEpisode must be positive");
       require(c.environment() != null && c.environment().name != null, "environment is missing");
       EnvironmentChecks.check(c.environment());
+      require(
+          c.evaluation() == null || c.environment().name != EnvironmentName.EXTERNAL,
+          "evaluation " + EnvironmentChecks.EXTERNAL_EVALUATION);
       require(c.model() != null, "model is missing");
       require(c.model().architecture != null, "model.architecture is missing");
       require(

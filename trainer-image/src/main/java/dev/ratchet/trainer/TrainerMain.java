@@ -2,6 +2,7 @@ package dev.ratchet.trainer;
 
 import dev.ratchet.api.trainer.TrainerExitCodes;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,13 +11,15 @@ public final class TrainerMain {
 
   static final String USAGE =
       """
-      Usage: ratchet-trainer [--help | --check-config FILE | --prepare-engine]
+      Usage: ratchet-trainer [--help | --check-config FILE | --prepare-engine | --evaluate FILE]
 
       Runs one attempt of a Ratchet TrainingRun: PPO on DJL's PyTorch engine.
       --check-config FILE checks a TrainerConfig as an attempt would, without training
       (exit 0, or 2 with the reason).
       --prepare-engine loads the engine once, unpacking its native library into DJL_CACHE_DIR
       (an image build runs it, so that a read-only root needs no writable cache), and exits.
+      --evaluate FILE plays the config's evaluation episodes with the checkpoint it resumes from,
+      writes the result to FILE as JSON, and trains nothing (ratchet evaluate runs it).
 
       Environment:
         RATCHET_TRAINER_CONFIG   path of the attempt's TrainerConfig JSON (required)
@@ -47,6 +50,10 @@ public final class TrainerMain {
   static int run(String[] args, PrintStream out, PrintStream err, boolean installSignalHook) {
     if (args.length == 2 && args[0].equals("--check-config")) {
       return TrainerApp.checkConfig(args[1], out, err);
+    }
+    if (args.length == 2 && args[0].equals("--evaluate")) {
+      engineDefaults();
+      return new TrainerApp(System.getenv(), err, 3, 500).evaluateTo(Path.of(args[1])).run();
     }
     if (args.length == 1 && args[0].equals("--prepare-engine")) {
       engineDefaults();

@@ -153,7 +153,8 @@ class CrossProcessDeterminismTest {
         Device.CPU,
         20,
         0,
-        60);
+        60,
+        null);
   }
 
   private static Process start(String[] jvmOptions, Path config, Path log) throws Exception {

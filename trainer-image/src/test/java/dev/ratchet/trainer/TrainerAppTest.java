@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -24,6 +25,8 @@ import dev.ratchet.s3.EmbeddedS3Server;
 import dev.ratchet.trainer.rl.PolicySettings;
 import dev.ratchet.trainer.rl.Settings;
 import dev.ratchet.trainer.storage.MinioObjectStore;
+import io.minio.ListObjectsArgs;
+import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +36,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -105,7 +111,8 @@ class TrainerAppTest {
         Device.AUTO,
         20,
         0,
-        60);
+        60,
+        null);
   }
 
   private Result run(TrainerConfig c, java.util.function.Consumer<TrainerApp> whileServing)
@@ -261,6 +268,153 @@ class TrainerAppTest {
     assertThat(last.ranking().window()).isEqualTo(10);
     assertThat(last.ranking().value()).isPositive();
     assertThat(last.files()).hasSize(3);
+  }
+
+  @Test
+  void evaluatesEveryCommittedCheckpointAndWritesTheBestByEvaluationWhenItRanksBestCheckpoints()
+      throws Exception {
+    TrainerConfig c =
+        withEvaluation(
+            config("evaluated", 1, 100, null, s3.endpoint()),
+            new TrainerConfig.CheckpointPolicy(20, RunMetric.EVAL_SCORE_MEAN, 10),
+            new TrainerConfig.EvaluationPolicy(6, true, 5));
+    AtomicReference<String> metrics = new AtomicReference<>();
+    AtomicReference<ProgressReport> progress = new AtomicReference<>();
+    Result r =
+        run(
+            c,
+            app -> {
+              try {
+                int p = portOf(app);
+                for (int i = 0; i < 800; i++) {
+                  ProgressReport pr =
+                      json.readValue(get(p, "/v1/progress?after=0"), ProgressReport.class);
+                  if (pr.lastEvaluation() != null) {
+                    progress.set(pr);
+                    metrics.set(get(p, "/metrics"));
+                    return;
+                  }
+                  Thread.sleep(25);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(r.code()).as(r.err()).isZero();
+
+    List<CheckpointManifest> manifests = manifests("evaluated");
+    assertThat(manifests).hasSizeGreaterThanOrEqualTo(5); // episodes 20, 40, 60, 80 and the end
+    double best = Double.NEGATIVE_INFINITY;
+    for (CheckpointManifest m : manifests) {
+      EvaluationResult e = m.evaluation();
+      assertThat(e).as(m.id()).isNotNull();
+      assertThat(e.checkpoint()).isEqualTo(m.id());
+      assertThat(e.episode()).isEqualTo(m.episode());
+      assertThat(e.episodes()).isEqualTo(6);
+      assertThat(e.deterministic()).isTrue();
+      assertThat(e.seed()).isEqualTo(5);
+      assertThat(m.metrics())
+          .containsEntry("evalScoreMean", e.scoreMean())
+          .containsEntry("evalSuccessRate", e.successRate());
+      if (m.kind() == CheckpointKind.PHASE_END) {
+        continue;
+      }
+      // evaluation-gated: a period's checkpoint is the best exactly when its evaluation beats all
+      assertThat(m.kind())
+          .as(m.id() + " evaluated " + e.scoreMean() + " after a best of " + best)
+          .isEqualTo(e.scoreMean() > best ? CheckpointKind.BEST : CheckpointKind.PERIODIC);
+      assertThat(m.ranking().metric()).isEqualTo(RunMetric.EVAL_SCORE_MEAN);
+      assertThat(m.ranking().window()).isEqualTo(6);
+      assertThat(m.ranking().value()).isEqualTo(e.scoreMean());
+      best = Math.max(best, e.scoreMean());
+    }
+
+    // progress and each record after the first evaluation carry it
+    ProgressReport pr = progress.get();
+    EvaluationResult first = pr.lastEvaluation();
+    assertThat(first.episodes()).isEqualTo(6);
+    EpisodeRecord newest = pr.episodes().get(pr.episodes().size() - 1);
+    assertThat(newest.window().evalScoreMean()).isEqualTo(first.scoreMean());
+    assertThat(newest.window().evalEpisodes()).isEqualTo(6);
+    assertThat(pr.episodes().get(0).window().evalScoreMean()).isNull();
+    assertThat(metrics.get())
+        .contains("ratchet_eval_score_mean{")
+        .contains("ratchet_eval_success_rate{")
+        .contains("ratchet_eval_episode{")
+        .contains("ratchet_eval_seconds_total{");
+  }
+
+  @Test
+  void aRunWithoutEvaluationExportsNoEvaluationSeries() throws Exception {
+    AtomicReference<String> metrics = new AtomicReference<>();
+    Result r =
+        run(
+            config("unevaluated", 1, 30, null, s3.endpoint()),
+            app -> {
+              try {
+                int p = portOf(app);
+                for (int i = 0; i < 400; i++) {
+                  if (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode()
+                      >= 25) {
+                    metrics.set(get(p, "/metrics"));
+                    return;
+                  }
+                  Thread.sleep(25);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(metrics.get()).contains("ratchet_score_mean{").doesNotContain("ratchet_eval_");
+    assertThat(manifests("unevaluated")).allSatisfy(m -> assertThat(m.evaluation()).isNull());
+  }
+
+  /** Every committed manifest of a run, in written order. */
+  private List<CheckpointManifest> manifests(String run) throws Exception {
+    List<CheckpointManifest> out = new ArrayList<>();
+    String root = StorageLayout.checkpointsRoot("runs", "ns", run);
+    for (io.minio.Result<Item> item :
+        s3.client()
+            .listObjects(
+                ListObjectsArgs.builder().bucket(BUCKET).prefix(root).recursive(true).build())) {
+      String key = item.get().objectName();
+      if (key.endsWith("/" + CheckpointManifest.FILE_NAME)) {
+        out.add(json.readValue(minio.get(BUCKET, key).orElseThrow(), CheckpointManifest.class));
+      }
+    }
+    out.sort(Comparator.comparingLong(CheckpointManifest::episode));
+    return out;
+  }
+
+  /** {@code c} with another checkpoint policy and an evaluation. */
+  private static TrainerConfig withEvaluation(
+      TrainerConfig c,
+      TrainerConfig.CheckpointPolicy checkpoints,
+      TrainerConfig.EvaluationPolicy evaluation) {
+    return new TrainerConfig(
+            c.namespace(),
+            c.run(),
+            c.attempt(),
+            c.phase(),
+            c.phaseIndex(),
+            c.phaseStartEpisode(),
+            c.untilEpisode(),
+            c.resumeFrom(),
+            c.environment(),
+            c.model(),
+            c.ppo(),
+            c.routing(),
+            c.temperature(),
+            c.moe(),
+            checkpoints,
+            c.storage(),
+            c.device(),
+            c.metricsWindow(),
+            c.httpPort(),
+            c.preemptGraceSeconds(),
+            null)
+        .withEvaluation(evaluation);
   }
 
   private static int portOf(TrainerApp app) {

@@ -167,7 +167,8 @@ class TrainerProcessTest {
         Device.CPU,
         20,
         port,
-        60);
+        60,
+        null);
   }
 
   private static ProcessBuilder trainerProcess(String... args) {

@@ -30,6 +30,9 @@ import java.util.Map;
  *     follow the line of training back through rollbacks and phase changes.
  * @param ranking what ranks it among the best: the run's best metric over its best window, once
  *     that window is full; null before (and in manifests written before it was recorded)
+ * @param evaluation what the checkpoint's policy reached on the evaluation episodes; null when the
+ *     run evaluates nothing (its {@code evalScoreMean} and {@code evalSuccessRate} are in {@code
+ *     metrics} too, where every watched signal is read)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckpointManifest(
@@ -48,9 +51,48 @@ public record CheckpointManifest(
     boolean nonFinite,
     List<FileEntry> files,
     String startedFrom,
-    Ranking ranking) {
+    Ranking ranking,
+    EvaluationResult evaluation) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** A manifest of a checkpoint that was not evaluated. */
+  public CheckpointManifest(
+      int formatVersion,
+      String id,
+      String namespace,
+      String run,
+      int attempt,
+      String phase,
+      int phaseIndex,
+      long episode,
+      long envSteps,
+      CheckpointKind kind,
+      String createdAt,
+      Map<String, Double> metrics,
+      boolean nonFinite,
+      List<FileEntry> files,
+      String startedFrom,
+      Ranking ranking) {
+    this(
+        formatVersion,
+        id,
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        episode,
+        envSteps,
+        kind,
+        createdAt,
+        metrics,
+        nonFinite,
+        files,
+        startedFrom,
+        ranking,
+        null);
+  }
 
   /**
    * The value a checkpoint is ranked by.

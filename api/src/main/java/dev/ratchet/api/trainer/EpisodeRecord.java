@@ -52,6 +52,14 @@ public record EpisodeRecord(
    * @param nonFiniteCount updates skipped for NaN/Inf so far, as the progress report counts them
    * @param successRate share of the window's episodes that reached the environment's goal (absent
    *     in records written before it was added)
+   * @param evalEpisodes evaluation episodes of the newest evaluated checkpoint of the attempt, or
+   *     null before one (the four eval figures let the supervisor judge evaluation metrics episode
+   *     by episode, as it judges the window's)
+   * @param evalScoreMean that evaluation's mean score
+   * @param evalScoreStd that evaluation's score standard deviation
+   * @param evalSuccessRate that evaluation's success rate
+   * @param evalEpisode the training episode of the checkpoint that evaluation played, so that
+   *     reports chart every evaluation from the records, even of checkpoints retention deleted
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Window(
@@ -62,5 +70,37 @@ public record EpisodeRecord(
       double rewardStd,
       Double gradNorm,
       long nonFiniteCount,
-      Double successRate) {}
+      Double successRate,
+      Integer evalEpisodes,
+      Double evalScoreMean,
+      Double evalScoreStd,
+      Double evalSuccessRate,
+      Long evalEpisode) {
+
+    /** A window of an attempt that has no evaluation (yet). */
+    public Window(
+        int episodes,
+        double scoreMean,
+        double scoreStd,
+        double rewardMean,
+        double rewardStd,
+        Double gradNorm,
+        long nonFiniteCount,
+        Double successRate) {
+      this(
+          episodes,
+          scoreMean,
+          scoreStd,
+          rewardMean,
+          rewardStd,
+          gradNorm,
+          nonFiniteCount,
+          successRate,
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+  }
 }

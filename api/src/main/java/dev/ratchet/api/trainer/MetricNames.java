@@ -39,6 +39,19 @@ public final class MetricNames {
   public static final String CHECKPOINT_BYTES = "ratchet_checkpoint_bytes";
   public static final String CHECKPOINT_FAILURES_TOTAL = "ratchet_checkpoint_failures_total";
 
+  /** Mean score of the newest evaluation (the evaluated checkpoint's greedy episodes). */
+  public static final String EVAL_SCORE_MEAN = "ratchet_eval_score_mean";
+
+  public static final String EVAL_SCORE_STD = "ratchet_eval_score_std";
+  public static final String EVAL_SUCCESS_RATE = "ratchet_eval_success_rate";
+  public static final String EVAL_EPISODE_LENGTH_MEAN = "ratchet_eval_episode_length_mean";
+
+  /** Training episode of the newest evaluated checkpoint. */
+  public static final String EVAL_EPISODE = "ratchet_eval_episode";
+
+  /** Wall time spent in evaluation, to weigh its cost against training's. */
+  public static final String EVAL_SECONDS_TOTAL = "ratchet_eval_seconds_total";
+
   // Operator series (labels namespace, run).
   public static final String TRAININGRUN_INFO = "ratchet_trainingrun_info";
   public static final String PHASE_TRANSITIONS_TOTAL = "ratchet_phase_transitions_total";

@@ -30,6 +30,7 @@ import java.util.List;
  * @param lastNonFinite where the newest update with skipped steps first went NaN/Inf, e.g. "episode
  *     396: gradient of experts.weight"; null when none did in this attempt
  * @param successRate share of the window's episodes that reached the environment's goal
+ * @param lastEvaluation the newest evaluation of a checkpoint this attempt committed, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProgressReport(
@@ -53,7 +54,8 @@ public record ProgressReport(
     String updatedAt,
     List<EpisodeRecord> episodes,
     String lastNonFinite,
-    Double successRate) {
+    Double successRate,
+    EvaluationResult lastEvaluation) {
 
   /** Most episode records one report carries. */
   public static final int EPISODES_LIMIT = 10_000;
@@ -85,7 +87,56 @@ public record ProgressReport(
         updatedAt,
         records,
         lastNonFinite,
-        successRate);
+        successRate,
+        lastEvaluation);
+  }
+
+  /** A report of a trainer that evaluates nothing. */
+  public ProgressReport(
+      int attempt,
+      String phase,
+      long episode,
+      long envSteps,
+      long untilEpisode,
+      int windowEpisodes,
+      Double scoreMean,
+      Double scoreStd,
+      Double scoreMax,
+      Double rewardMean,
+      Double alphaEntropy,
+      Double gradNorm,
+      Double learningRate,
+      Double episodesPerMinute,
+      long nonFiniteCount,
+      CommittedCheckpoint lastCheckpoint,
+      TrainerState state,
+      String updatedAt,
+      List<EpisodeRecord> episodes,
+      String lastNonFinite,
+      Double successRate) {
+    this(
+        attempt,
+        phase,
+        episode,
+        envSteps,
+        untilEpisode,
+        windowEpisodes,
+        scoreMean,
+        scoreStd,
+        scoreMax,
+        rewardMean,
+        alphaEntropy,
+        gradNorm,
+        learningRate,
+        episodesPerMinute,
+        nonFiniteCount,
+        lastCheckpoint,
+        state,
+        updatedAt,
+        episodes,
+        lastNonFinite,
+        successRate,
+        null);
   }
 
   /**

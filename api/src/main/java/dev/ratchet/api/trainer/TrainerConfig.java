@@ -40,6 +40,10 @@ import dev.ratchet.api.v1alpha1.TemperatureSpec;
  * @param preemptGraceSeconds how long the platform waits after SIGTERM before it kills the trainer
  *     (the pod's terminationGracePeriodSeconds): the trainer's preempt checkpoint must be committed
  *     within it
+ * @param evaluation evaluation episodes at each committed checkpoint; null when the spec asks for
+ *     none
+ * @param initFrom s3:// URI of a checkpoint whose parameters (only) an attempt without {@code
+ *     resumeFrom} starts from (spec.initFrom, a warm start); null to start from random ones
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainerConfig(
@@ -62,7 +66,84 @@ public record TrainerConfig(
     Device device,
     int metricsWindow,
     int httpPort,
-    long preemptGraceSeconds) {
+    long preemptGraceSeconds,
+    EvaluationPolicy evaluation,
+    String initFrom) {
+
+  /** A config without a warm start. */
+  public TrainerConfig(
+      String namespace,
+      String run,
+      int attempt,
+      String phase,
+      int phaseIndex,
+      long phaseStartEpisode,
+      long untilEpisode,
+      String resumeFrom,
+      EnvironmentSpec environment,
+      ModelSpec model,
+      PpoSpec ppo,
+      Routing routing,
+      TemperatureSpec temperature,
+      MoeSpec moe,
+      CheckpointPolicy checkpoints,
+      StorageLocation storage,
+      Device device,
+      int metricsWindow,
+      int httpPort,
+      long preemptGraceSeconds,
+      EvaluationPolicy evaluation) {
+    this(
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        phaseStartEpisode,
+        untilEpisode,
+        resumeFrom,
+        environment,
+        model,
+        ppo,
+        routing,
+        temperature,
+        moe,
+        checkpoints,
+        storage,
+        device,
+        metricsWindow,
+        httpPort,
+        preemptGraceSeconds,
+        evaluation,
+        null);
+  }
+
+  /** This config with another evaluation (e.g. the one {@code ratchet evaluate} asks for). */
+  public TrainerConfig withEvaluation(EvaluationPolicy other) {
+    return new TrainerConfig(
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        phaseStartEpisode,
+        untilEpisode,
+        resumeFrom,
+        environment,
+        model,
+        ppo,
+        routing,
+        temperature,
+        moe,
+        checkpoints,
+        storage,
+        device,
+        metricsWindow,
+        httpPort,
+        preemptGraceSeconds,
+        other,
+        initFrom);
+  }
 
   /** Default port of the trainer's HTTP endpoints. */
   public static final int DEFAULT_HTTP_PORT = 9400;
@@ -75,6 +156,15 @@ public record TrainerConfig(
    * @param bestWindow episodes in that window; no best checkpoint before a full window
    */
   public record CheckpointPolicy(long everyEpisodes, RunMetric bestMetric, int bestWindow) {}
+
+  /**
+   * How checkpoints are evaluated.
+   *
+   * @param episodes evaluation episodes per checkpoint
+   * @param deterministic act greedily rather than sample
+   * @param seed seed of the evaluation environments and of sampling
+   */
+  public record EvaluationPolicy(int episodes, boolean deterministic, long seed) {}
 
   /**
    * An S3 location. The run's objects live under {@code PREFIX/NAMESPACE/RUN/}.

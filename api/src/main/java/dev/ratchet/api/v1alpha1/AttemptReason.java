@@ -14,6 +14,8 @@ public enum AttemptReason {
   MANUAL_ROLLBACK,
   @JsonProperty("Restart")
   RESTART,
+  @JsonProperty("Extension")
+  EXTENSION,
   @JsonProperty("Resume")
   RESUME
 }

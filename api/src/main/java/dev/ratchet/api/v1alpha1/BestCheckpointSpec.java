@@ -11,13 +11,16 @@ public class BestCheckpointSpec {
 
   @Default("scoreMean")
   @JsonPropertyDescription(
-      "Windowed metric that ranks checkpoints (higher is better): scoreMean or rewardMean.")
+      "Metric that ranks checkpoints (higher is better): scoreMean or rewardMean over the"
+          + " training window, or evalScoreMean or evalSuccessRate of each checkpoint's"
+          + " evaluation (needs spec.evaluation).")
   public BestMetric metric = BestMetric.SCORE_MEAN;
 
   @Default("100")
   @Min(1)
   @JsonPropertyDescription(
-      "Episodes in the window the metric is averaged over, both to write a best checkpoint and to"
-          + " rank the checkpoints.")
+      "Episodes in the window a training metric is averaged over, both to write a best"
+          + " checkpoint and to rank the checkpoints (an evaluation metric is over"
+          + " evaluation.episodes instead).")
   public int window = 100;
 }

@@ -10,7 +10,11 @@ public enum BestMetric {
   @JsonProperty("scoreMean")
   SCORE_MEAN(RunMetric.SCORE_MEAN),
   @JsonProperty("rewardMean")
-  REWARD_MEAN(RunMetric.REWARD_MEAN);
+  REWARD_MEAN(RunMetric.REWARD_MEAN),
+  @JsonProperty("evalScoreMean")
+  EVAL_SCORE_MEAN(RunMetric.EVAL_SCORE_MEAN),
+  @JsonProperty("evalSuccessRate")
+  EVAL_SUCCESS_RATE(RunMetric.EVAL_SUCCESS_RATE);
 
   private final RunMetric metric;
 

@@ -19,6 +19,13 @@ public class CheckpointRef {
   @JsonPropertyDescription("Windowed score mean when the checkpoint was written.")
   public Double scoreMean;
 
+  @JsonPropertyDescription("Mean score of the checkpoint's evaluation episodes (spec.evaluation).")
+  public Double evalScoreMean;
+
+  @JsonPropertyDescription(
+      "Success rate of the checkpoint's evaluation episodes (spec.evaluation).")
+  public Double evalSuccessRate;
+
   @JsonPropertyDescription("s3:// URI of the checkpoint folder.")
   public String uri;
 

@@ -19,5 +19,8 @@ public enum HistoryType {
   @JsonProperty("Resume")
   RESUME,
   @JsonProperty("Failure")
-  FAILURE
+  FAILURE,
+  /** A Succeeded run given a phase after the one it ended in, trained on into it. */
+  @JsonProperty("Extension")
+  EXTENSION
 }

@@ -15,7 +15,13 @@ public enum RunMetric {
   @JsonProperty("alphaEntropy")
   ALPHA_ENTROPY("alphaEntropy", MetricNames.ALPHA_ENTROPY),
   @JsonProperty("gradNorm")
-  GRAD_NORM("gradNorm", MetricNames.GRAD_NORM);
+  GRAD_NORM("gradNorm", MetricNames.GRAD_NORM),
+  /** Mean score of the newest checkpoint's evaluation episodes (needs spec.evaluation). */
+  @JsonProperty("evalScoreMean")
+  EVAL_SCORE_MEAN("evalScoreMean", MetricNames.EVAL_SCORE_MEAN),
+  /** Success rate of the newest checkpoint's evaluation episodes (needs spec.evaluation). */
+  @JsonProperty("evalSuccessRate")
+  EVAL_SUCCESS_RATE("evalSuccessRate", MetricNames.EVAL_SUCCESS_RATE);
 
   private final String key;
   private final String prometheusName;
@@ -28,6 +34,11 @@ public enum RunMetric {
   /** The name in specs, progress reports and checkpoint manifests, e.g. {@code scoreMean}. */
   public String key() {
     return key;
+  }
+
+  /** Whether the metric comes from evaluation episodes rather than the training window. */
+  public boolean fromEvaluation() {
+    return this == EVAL_SCORE_MEAN || this == EVAL_SUCCESS_RATE;
   }
 
   /** The trainer's Prometheus gauge, e.g. {@code ratchet_score_mean}. */

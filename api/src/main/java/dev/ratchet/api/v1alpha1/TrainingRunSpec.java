@@ -42,6 +42,16 @@ public class TrainingRunSpec {
           + " default.")
   public CheckpointsSpec checkpoints = new CheckpointsSpec();
 
+  @JsonPropertyDescription(
+      "Warm start: the first attempt takes the network's parameters from another run's"
+          + " checkpoint; omit to start from a random initialization.")
+  public InitFromSpec initFrom;
+
+  @JsonPropertyDescription(
+      "Evaluation episodes at the periodic checkpoints, with the greedy policy on separate seeded"
+          + " environments; omit to rank and judge by the training window only.")
+  public EvaluationSpec evaluation;
+
   @JsonPropertyDescription("When training counts as diverged and how the run is rolled back.")
   public DivergenceSpec divergence = new DivergenceSpec();
 

@@ -31,6 +31,11 @@ public class TrainingRunStatus {
   @JsonPropertyDescription("Number of the current trainer attempt, starting at 1.")
   public Integer attempt;
 
+  @JsonPropertyDescription(
+      "s3:// URI of the checkpoint whose parameters the run started from (spec.initFrom), once an"
+          + " attempt started from it.")
+  public String initializedFrom;
+
   @JsonPropertyDescription("Name of the pod (or local process) running the current attempt.")
   public String trainerPod;
 

@@ -68,7 +68,8 @@ class StorageLayoutTest {
             Device.CPU,
             20,
             TrainerConfig.DEFAULT_HTTP_PORT,
-            60);
+            60,
+            null);
     ObjectMapper mapper = new ObjectMapper();
 
     String json = mapper.writeValueAsString(config);

@@ -93,7 +93,7 @@ public final class LocalPlatform implements Platform {
     TrainingRunSpec spec = run.getSpec();
     this.store =
         new S3CheckpointStore(
-            s3.client(),
+            dev.ratchet.cli.runs.LocalRunSource.access(s3).client(),
             spec.checkpoints.storage.bucket,
             spec.checkpoints.storage.prefix,
             NAMESPACE,

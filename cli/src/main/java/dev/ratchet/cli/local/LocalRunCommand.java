@@ -6,8 +6,10 @@ import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.RatchetCommand;
 import dev.ratchet.cli.report.ReportInput;
 import dev.ratchet.cli.report.ReportWriter;
+import dev.ratchet.cli.runs.LocalRunSource;
 import dev.ratchet.cli.runs.RunFiles;
 import dev.ratchet.cli.runs.StatusText;
+import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.validation.TrainingRunReader;
 import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -131,7 +134,14 @@ public final class LocalRunCommand implements Callable<Integer> {
           name, workdir, port);
       TrainingRunStatus before = new StatusFile(runDir.resolve(LocalPlatform.STATUS_FILE)).read();
       boolean endedBefore = before != null && before.state != null && before.state.isFinal();
-      if (endedBefore) {
+      Optional<String> extension =
+          endedBefore ? Supervisor.extensionPhase(run.getSpec(), before) : Optional.empty();
+      if (extension.isPresent()) {
+        out.printf(
+            "Run %s had ended (%s) in phase %s; the file adds phase %s after it: training on"
+                + " from the checkpoint it ended with.%n",
+            name, before.state.label(), before.phase, extension.get());
+      } else if (endedBefore) {
         out.printf(
             "Run %s had already ended (%s); nothing is trained again. To train it afresh, give it"
                 + " another metadata.name or run it with another --workdir: this run's"
@@ -185,17 +195,22 @@ public final class LocalRunCommand implements Callable<Integer> {
     // for every PNG it writes, which then throws: the charts are small, memory caches them.
     ImageIO.setUseCache(false);
     try {
-      var episodes =
-          new RunFiles(s3.client(), storage.bucket, storage.prefix, LocalPlatform.NAMESPACE, name)
-              .episodes();
+      RunFiles files =
+          RunFiles.of(
+              LocalRunSource.access(s3),
+              storage.bucket,
+              storage.prefix,
+              LocalPlatform.NAMESPACE,
+              name);
       Path md =
           ReportWriter.write(
               new ReportInput(
                   LocalPlatform.NAMESPACE,
                   name,
                   status,
-                  episodes,
-                  ReportInput.windowOf(run.getSpec())),
+                  files.episodes(),
+                  ReportInput.windowOf(run.getSpec()),
+                  files.checkpoints().committed()),
               dir);
       return " Report: " + md + ".";
     } catch (Exception e) {
@@ -226,7 +241,7 @@ public final class LocalRunCommand implements Callable<Integer> {
   }
 
   /** trainer-image/target/ratchet-trainer-*-all.jar of the checkout this command runs from. */
-  static Path defaultTrainerJar() throws IOException {
+  public static Path defaultTrainerJar() throws IOException {
     String configured = System.getProperty("ratchet.trainer.jar");
     if (configured != null) {
       return Path.of(configured);

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * environment variables and exit-code contract as in a pod; with an external environment, its
  * server too, started first and stopped with the trainer (a sidecar's lifecycle).
  */
-final class TrainerProcess {
+public final class TrainerProcess {
 
   private final TrainerConfig config;
   private final Process process;
@@ -48,20 +48,52 @@ final class TrainerProcess {
   static TrainerProcess start(
       Path trainerJar, Path attemptDir, TrainerConfig config, String s3AccessKey, String s3Secret)
       throws IOException {
+    return start(trainerJar, attemptDir, config, s3AccessKey, s3Secret, List.of());
+  }
+
+  /**
+   * Starts a trainer that evaluates its config's resume checkpoint and writes the result to {@code
+   * out} (its {@code --evaluate} mode), with the same config file, environment and exit codes as an
+   * attempt.
+   */
+  public static TrainerProcess startEvaluation(
+      Path trainerJar,
+      Path dir,
+      TrainerConfig config,
+      String s3AccessKey,
+      String s3Secret,
+      Path out)
+      throws IOException {
+    return start(
+        trainerJar,
+        dir,
+        config,
+        s3AccessKey,
+        s3Secret,
+        List.of("--evaluate", out.toAbsolutePath().toString()));
+  }
+
+  private static TrainerProcess start(
+      Path trainerJar,
+      Path attemptDir,
+      TrainerConfig config,
+      String s3AccessKey,
+      String s3Secret,
+      List<String> arguments)
+      throws IOException {
     Files.createDirectories(attemptDir);
     Path configFile = attemptDir.resolve("trainer-config.json");
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(configFile.toFile(), config);
     Path log = attemptDir.resolve("trainer.log");
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(trainerJar.toAbsolutePath().toString());
+    command.addAll(arguments);
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    trainerJar.toAbsolutePath().toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put(TrainerEnv.CONFIG, configFile.toAbsolutePath().toString());
     Path terminationLog = attemptDir.resolve(TERMINATION_LOG_FILE);
     Files.deleteIfExists(terminationLog);
@@ -116,6 +148,19 @@ final class TrainerProcess {
     if (environment != null && environment.alive()) {
       environment.stop();
     }
+  }
+
+  /**
+   * Waits for the trainer to exit; null when it succeeded, else why it failed (its one-line reason,
+   * or the exit code).
+   */
+  public String awaitFailure() throws InterruptedException {
+    int code = process.waitFor();
+    if (code == 0) {
+      return null;
+    }
+    String why = reason(code);
+    return why != null ? why : "the trainer exited with code " + code;
   }
 
   /** What the supervisor sees of this trainer. */

@@ -1,7 +1,9 @@
 package dev.ratchet.cli.report;
 
 import dev.ratchet.api.NumberText;
+import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
@@ -37,6 +39,7 @@ final class MarkdownReport {
     }
     m.charts(charts, window);
     m.phases(phases);
+    m.evaluation(input, lineage, charts);
     m.distribution(phases, bins);
     m.top(ReportStats.top(lineage.kept(), 10));
     m.halves(lineage.kept());
@@ -70,6 +73,11 @@ final class MarkdownReport {
             .append(") at `")
             .append(s.bestCheckpoint.uri)
             .append("`\n");
+      }
+      if (s.initializedFrom != null) {
+        b.append("- Warm start: from the parameters of `")
+            .append(s.initializedFrom)
+            .append("` (spec.initFrom)\n");
       }
       b.append("- Rollbacks: ")
           .append(s.rollbacks == null ? 0 : s.rollbacks)
@@ -128,6 +136,110 @@ final class MarkdownReport {
             .append(".\n\n");
         b.append("![expert usage](").append(charts.expertUsage()).append(")\n");
       }
+    }
+  }
+
+  /**
+   * Each evaluation, from the records (so those of checkpoints retention deleted are there too):
+   * the training window's score when the checkpoint was written beside its evaluation, the best
+   * marked; and what evaluating cost against the run's wall time.
+   */
+  private void evaluation(ReportInput input, Lineage lineage, ReportWriter.Charts charts) {
+    List<EvaluationPoints.Point> points =
+        EvaluationPoints.of(input.episodes(), lineage, input.checkpoints());
+    if (points.isEmpty()) {
+      return;
+    }
+    EvaluationResult stored = EvaluationPoints.anyStored(points).orElse(null);
+    b.append("\n## Evaluation\n\n");
+    b.append("When it was written, each evaluated checkpoint's policy played ")
+        .append(points.get(0).episodes())
+        .append(
+            stored == null
+                ? " episodes"
+                : (stored.deterministic() ? " greedy" : " sampled")
+                    + " episodes (seed "
+                    + stored.seed()
+                    + ")")
+        .append(
+            " on environments of their own: what the policy does without exploration, which the"
+                + " training window's score blurs. `ratchet evaluate` plays them again, or others,"
+                + " with any stored checkpoint.\n");
+    if (charts != null && charts.evaluation() != null) {
+      b.append("\n![training vs evaluation](").append(charts.evaluation()).append(")\n");
+    }
+    String best =
+        input.status() == null || input.status().bestCheckpoint == null
+            ? null
+            : input.status().bestCheckpoint.id;
+    b.append(
+        "\n| checkpoint | kind | training score (window) | evaluation score mean ± std |"
+            + " training success (window) | evaluation success |\n");
+    b.append("|---|---|---|---|---|---|\n");
+    double seconds = 0;
+    int timed = 0;
+    for (EvaluationPoints.Point p : points) {
+      CheckpointManifest m = p.manifest();
+      if (m != null && m.evaluation() != null) {
+        seconds += m.evaluation().seconds();
+        timed++;
+      }
+      b.append("| `")
+          .append(p.id())
+          .append('`')
+          .append(p.id().equals(best) ? " **best**" : "")
+          .append(p.onLineage() ? "" : " (rolled back)")
+          .append(" | ")
+          .append(m == null ? "deleted by retention" : m.kind().toString())
+          .append(" | ")
+          .append(num(p.trainingScore()))
+          .append(" | ")
+          .append(num(p.scoreMean()))
+          .append(" ± ")
+          .append(num(p.scoreStd()))
+          .append(" | ")
+          .append(p.trainingSuccess() == null ? "–" : num(100 * p.trainingSuccess()) + " %")
+          .append(" | ")
+          .append(p.successRate() == null ? "–" : num(100 * p.successRate()) + " %")
+          .append(" |\n");
+    }
+    if (timed > 0) {
+      double each = seconds / timed;
+      b.append("\nAn evaluation took ")
+          .append(num(each))
+          .append(" s on average (over the ")
+          .append(timed)
+          .append(" still stored); ")
+          .append(points.size())
+          .append(points.size() == 1 ? " evaluation" : " evaluations");
+      Double wall = wallSeconds(input.episodes());
+      if (wall != null && wall > 0) {
+        b.append(", about ")
+            .append(num(100 * each * points.size() / wall))
+            .append(" % of the ")
+            .append(num(wall))
+            .append(" s between the first and the last recorded episode");
+      }
+      b.append(".\n");
+    }
+  }
+
+  /** Seconds from the first record's time to the last's, or null when they carry none. */
+  private static Double wallSeconds(List<EpisodeRecord> episodes) {
+    try {
+      java.time.Instant from = null;
+      java.time.Instant to = null;
+      for (EpisodeRecord r : episodes) {
+        if (r.time() == null) {
+          continue;
+        }
+        java.time.Instant t = java.time.Instant.parse(r.time());
+        from = from == null || t.isBefore(from) ? t : from;
+        to = to == null || t.isAfter(to) ? t : to;
+      }
+      return from == null ? null : java.time.Duration.between(from, to).toMillis() / 1000.0;
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 

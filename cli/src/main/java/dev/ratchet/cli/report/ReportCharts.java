@@ -1,6 +1,7 @@
 package dev.ratchet.cli.report;
 
 import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.cli.report.ReportStats.Bins;
 import dev.ratchet.cli.report.ReportStats.PhaseStats;
 import dev.ratchet.cli.report.ReportStats.Window;
@@ -33,6 +34,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
 import org.jfree.chart.renderer.xy.StackedXYAreaRenderer2;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -47,6 +49,8 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * Draws the report's PNG charts with JFreeChart, headless. Built to stay readable from a hundred
@@ -83,6 +87,7 @@ final class ReportCharts {
   static final Color ROLLBACK = new Color(0xC62828);
   private static final Color PHASE_EDGE = new Color(0x9E9E9E);
   private static final Color GRID = new Color(0xE0E0E0);
+  private static final Color EVALUATION = new Color(0xE65100);
   private static final Stroke ROLLBACK_STROKE =
       new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {5, 3}, 0);
   private static final Shape LEGEND_LINE = new Line2D.Double(-8, 0, 8, 0);
@@ -167,6 +172,56 @@ final class ReportCharts {
     }
     legend.add(line(window.legend(), MEAN, new BasicStroke(2.5f)));
     save(chart("Score", null, plot, legend), true, null, false, file);
+  }
+
+  /**
+   * The training window's moving mean (the dark line of the score chart) beside each checkpoint's
+   * evaluation: its mean with a bar of ± one standard deviation, where exploration no longer blurs
+   * what the policy does.
+   *
+   * @param evaluated the evaluations of checkpoints on the lineage, in episode order
+   */
+  void evaluation(Lineage lineage, List<EvaluationPoints.Point> evaluated, Path file)
+      throws IOException {
+    XYPlot plot = plot("episode", "score");
+    plot.setDataset(0, haloedMean(lineage.kept(), window.episodes()));
+    plot.setRenderer(0, haloRenderer(MEAN, 2.5f));
+    YIntervalSeries eval = new YIntervalSeries("evaluation");
+    for (EvaluationPoints.Point e : evaluated) {
+      eval.add(
+          e.episode(), e.scoreMean(), e.scoreMean() - e.scoreStd(), e.scoreMean() + e.scoreStd());
+    }
+    YIntervalSeriesCollection evals = new YIntervalSeriesCollection();
+    evals.addSeries(eval);
+    plot.setDataset(1, evals);
+    XYErrorRenderer bars = new XYErrorRenderer();
+    bars.setDrawXError(false);
+    bars.setDefaultLinesVisible(true);
+    bars.setSeriesPaint(0, EVALUATION);
+    bars.setSeriesStroke(0, new BasicStroke(1.5f));
+    bars.setSeriesShape(0, new Ellipse2D.Double(-4, -4, 8, 8));
+    bars.setErrorPaint(EVALUATION);
+    bars.setErrorStroke(new BasicStroke(1.2f));
+    plot.setRenderer(1, bars);
+    LegendItemCollection legend = new LegendItemCollection();
+    legend.add(line("training: " + window.legend(), MEAN, new BasicStroke(2.5f)));
+    EvaluationResult stored = EvaluationPoints.anyStored(evaluated).orElse(null);
+    legend.add(
+        new LegendItem(
+            "evaluation of each checkpoint: mean ± std of "
+                + evaluated.get(0).episodes()
+                + (stored == null
+                    ? " episodes"
+                    : (stored.deterministic() ? " greedy" : " sampled")
+                        + " episodes (seed "
+                        + stored.seed()
+                        + ")"),
+            null,
+            null,
+            null,
+            new Ellipse2D.Double(-4, -4, 8, 8),
+            EVALUATION));
+    save(chart("Training vs evaluation", null, plot, legend), true, null, false, file);
   }
 
   /**

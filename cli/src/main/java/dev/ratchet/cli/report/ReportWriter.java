@@ -20,6 +20,7 @@ public final class ReportWriter {
   static final String ALPHA_ENTROPY_PNG = "alpha-entropy.png";
   static final String EXPERT_USAGE_PNG = "expert-usage.png";
   static final String DISTRIBUTION_PNG = "score-distribution.png";
+  static final String EVALUATION_PNG = "evaluation.png";
 
   /**
    * The charts written, by file name; the router charts are null for a policy without a router.
@@ -28,8 +29,14 @@ public final class ReportWriter {
    * @param alphaEntropy alpha entropy chart, or null
    * @param expertUsage expert usage chart, or null
    * @param distribution score distribution chart
+   * @param evaluation training vs evaluation chart, or null when no checkpoint was evaluated
    */
-  record Charts(String score, String alphaEntropy, String expertUsage, String distribution) {}
+  record Charts(
+      String score,
+      String alphaEntropy,
+      String expertUsage,
+      String distribution,
+      String evaluation) {}
 
   private ReportWriter() {}
 
@@ -64,12 +71,20 @@ public final class ReportWriter {
           draw.expertUsage(lineage, outDir.resolve(EXPERT_USAGE_PNG));
         }
       }
+      List<EvaluationPoints.Point> evaluated =
+          EvaluationPoints.of(input.episodes(), lineage, input.checkpoints()).stream()
+              .filter(EvaluationPoints.Point::onLineage)
+              .toList();
+      if (!evaluated.isEmpty()) {
+        draw.evaluation(lineage, evaluated, outDir.resolve(EVALUATION_PNG));
+      }
       charts =
           new Charts(
               SCORE_PNG,
               routed ? ALPHA_ENTROPY_PNG : null,
               routed && usage ? EXPERT_USAGE_PNG : null,
-              DISTRIBUTION_PNG);
+              DISTRIBUTION_PNG,
+              evaluated.isEmpty() ? null : EVALUATION_PNG);
     }
     Path report = outDir.resolve("report.md");
     Files.writeString(report, MarkdownReport.render(input, lineage, phases, charts, window, bins));

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.minio.MinioClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -24,12 +23,6 @@ public final class ClusterRunSource implements RunSource {
 
   /** The operator's default credentials Secret (Helm value storage.credentialsSecret). */
   static final String DEFAULT_SECRET = "ratchet-s3";
-
-  /** Storage reached from outside the cluster may be out of reach: say so in seconds. */
-  static final long STORAGE_CONNECT_TIMEOUT_MS = 3_000;
-
-  /** MinIO's default of 5 minutes would hold a command on a server that stopped answering. */
-  static final long STORAGE_READ_WRITE_TIMEOUT_MS = 30_000;
 
   private final ClusterConnection connection;
   private final KubernetesClient client;
@@ -109,16 +102,12 @@ public final class ClusterRunSource implements RunSource {
               + namespace
               + " must exist and hold the keys accessKey and secretKey");
     }
-    MinioClient minio =
-        MinioClient.builder()
-            .endpoint(endpoint)
-            .credentials(accessKey, secretKey)
-            .region(storage.region)
-            .build();
-    minio.setTimeout(
-        STORAGE_CONNECT_TIMEOUT_MS, STORAGE_READ_WRITE_TIMEOUT_MS, STORAGE_READ_WRITE_TIMEOUT_MS);
-    return new RunFiles(
-        minio, storage.bucket, storage.prefix, namespace, run.getMetadata().getName());
+    return RunFiles.of(
+        new S3Access(endpoint, storage.region, accessKey, secretKey),
+        storage.bucket,
+        storage.prefix,
+        namespace,
+        run.getMetadata().getName());
   }
 
   @Override

@@ -64,12 +64,18 @@ public final class LocalRunSource implements RunSource {
       }
     }
     var storage = run.getSpec().checkpoints.storage;
-    return new RunFiles(
-        s3.client(),
+    return RunFiles.of(
+        access(s3),
         storage.bucket,
         storage.prefix,
         LocalPlatform.NAMESPACE,
         run.getMetadata().getName());
+  }
+
+  /** How the command line and the trainers it starts reach a local run's embedded S3 server. */
+  public static S3Access access(EmbeddedS3Server s3) {
+    return new S3Access(
+        s3.endpoint(), "us-east-1", EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY);
   }
 
   @Override

@@ -53,14 +53,16 @@ public final class ReportCommand extends RunVerb {
   /** Reads the run's records and writes the report into {@code dir}; returns report.md. */
   static Path write(RunSource runs, TrainingRun run, Path dir) throws RunSourceException {
     try {
-      List<EpisodeRecord> episodes = runs.files(run).episodes();
+      RunFiles files = runs.files(run);
+      List<EpisodeRecord> episodes = files.episodes();
       return ReportWriter.write(
           new ReportInput(
               run.getMetadata().getNamespace(),
               run.getMetadata().getName(),
               run.getStatus(),
               episodes,
-              ReportInput.windowOf(run.getSpec())),
+              ReportInput.windowOf(run.getSpec()),
+              files.checkpoints().committed()),
           dir);
     } catch (IOException e) {
       throw new RunSourceException("cannot write the report to " + dir + ": " + e.getMessage());

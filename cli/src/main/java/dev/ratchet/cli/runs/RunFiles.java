@@ -20,14 +20,33 @@ import java.util.regex.Pattern;
  * What storage holds of one run, in the layout the trainer writes: per-episode records and
  * checkpoints, read through the MinIO client from MinIO, S3 or the local mode's S3Proxy.
  *
- * @param client a client of the run's S3 endpoint
+ * @param access how the run's S3 endpoint is reached
+ * @param client a client of it
  * @param bucket the run's bucket
  * @param prefix key prefix of the run's storage
  * @param namespace the run's namespace ({@code local} in local mode)
  * @param run the run's name
  */
 public record RunFiles(
-    MinioClient client, String bucket, String prefix, String namespace, String run) {
+    S3Access access,
+    MinioClient client,
+    String bucket,
+    String prefix,
+    String namespace,
+    String run) {
+
+  /**
+   * The files of {@code run} under {@code prefix} in {@code bucket}, reached with {@code access}.
+   */
+  public static RunFiles of(
+      S3Access access, String bucket, String prefix, String namespace, String run) {
+    return new RunFiles(access, access.client(), bucket, prefix, namespace, run);
+  }
+
+  /** The s3:// URI of a checkpoint's folder. */
+  public String checkpointUri(String id) {
+    return StorageLayout.uri(bucket, StorageLayout.checkpointFolder(prefix, namespace, run, id));
+  }
 
   private static final Pattern ATTEMPT_FILE = Pattern.compile("attempt-(\\d+)\\.jsonl$");
 

@@ -81,6 +81,9 @@ public final class StatusText {
     if (s.estimatedCompletionTime != null && !s.state.isFinal() && s.state != RunState.SUSPENDED) {
       line(b, "ETA", s.estimatedCompletionTime);
     }
+    if (s.initializedFrom != null) {
+      line(b, "Started", "from the parameters of " + s.initializedFrom + " (spec.initFrom)");
+    }
     line(b, "Best", checkpoint(s.bestCheckpoint));
     line(b, "Latest", checkpoint(s.latestCheckpoint));
     String scales =
@@ -215,6 +218,10 @@ public final class StatusText {
         + " (episode "
         + c.episode
         + (c.scoreMean == null ? "" : ", score mean " + num(c.scoreMean))
+        + (c.evalScoreMean == null ? "" : ", evaluation " + num(c.evalScoreMean))
+        + (c.evalSuccessRate == null
+            ? ""
+            : " (success " + NumberText.of(100 * c.evalSuccessRate) + " %)")
         + ")"
         + (c.uri == null ? "" : " " + c.uri);
   }

@@ -120,25 +120,7 @@ class RunVerbsTest {
     client.resources(TrainingRun.class).resource(created).updateStatus();
     storeFiles(run);
     // The kubeconfig kubectl would use, with the run's namespace as the current one.
-    Path kubeconfig = tmp.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        contexts:
-        - name: mock
-          context: {cluster: mock, namespace: %s, user: me}
-        current-context: mock
-        users:
-        - name: me
-          user: {token: test}
-        """
-            .formatted(server.url("/"), NS));
-    System.setProperty("kubeconfig", kubeconfig.toString());
+    MockKubeconfig.use(tmp.resolve("kubeconfig"), server.url("/"), NS);
   }
 
   @AfterEach

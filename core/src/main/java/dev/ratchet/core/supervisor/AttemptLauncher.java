@@ -151,13 +151,21 @@ final class AttemptLauncher {
     }
 
     String uri = a.resumeFrom == null ? null : t.catalog.uri(a.resumeFrom);
-    t.act(new Action.StartAttempt(number, config(t, a, uri)));
+    TrainerConfig config = config(t, a, uri);
+    t.act(new Action.StartAttempt(number, config));
+    if (config.initFrom() != null) {
+      s.initializedFrom = config.initFrom();
+    }
     s.message =
         "Attempt "
             + number
             + " trains phase "
             + s.phase
-            + (a.resumeFrom == null ? " from scratch" : " from checkpoint " + a.resumeFrom)
+            + (a.resumeFrom != null
+                ? " from checkpoint " + a.resumeFrom
+                : config.initFrom() != null
+                    ? " from the parameters of " + config.initFrom() + " (spec.initFrom)"
+                    : " from scratch")
             + " until episode "
             + a.untilEpisode
             + ".";

@@ -145,8 +145,11 @@ final class CheckpointCatalog {
     // Ranked as the trainer wrote the best ones: the metric over checkpoints.best.window. Only
     // manifests without that ranking (written before the window filled, or by an older trainer)
     // fall back to the metric of their divergence window.
+    // An evaluation metric ranks the evaluated checkpoints only, by their own evaluation.
     boolean ranked =
-        usable.stream().anyMatch(m -> Signals.healthy(m) && rankedBy(m, metric, spec.window));
+        !metric.fromEvaluation()
+            && usable.stream()
+                .anyMatch(m -> Signals.healthy(m) && rankedBy(m, metric, spec.window));
     CheckpointManifest best = null;
     double bestValue = Double.NEGATIVE_INFINITY;
     for (CheckpointManifest m : usable) {
@@ -226,6 +229,8 @@ final class CheckpointCatalog {
     ref.episode = manifest.episode();
     ref.phase = manifest.phase();
     ref.scoreMean = Signals.of(manifest, RunMetric.SCORE_MEAN);
+    ref.evalScoreMean = Signals.of(manifest, RunMetric.EVAL_SCORE_MEAN);
+    ref.evalSuccessRate = Signals.of(manifest, RunMetric.EVAL_SUCCESS_RATE);
     ref.uri = uri(manifest.id());
     return ref;
   }

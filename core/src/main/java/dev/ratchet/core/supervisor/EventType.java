@@ -22,6 +22,7 @@ public enum EventType {
   SUSPENDED("Suspended", false),
   RESUMED("Resumed", false),
   SUCCEEDED("Succeeded", false),
+  EXTENDED("Extended", false),
   FAILED("Failed", true);
 
   private final String reason;

@@ -2,7 +2,9 @@ package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
+import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
+import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,29 @@ final class PhasePolicy {
       }
     }
     return OptionalInt.empty();
+  }
+
+  /**
+   * The phase a run that ended {@code Succeeded} trains on into: the first phase after the one it
+   * ended in whose count gate is still ahead of the end (a phase the user appended to the spec);
+   * empty when there is none, or the run did not succeed.
+   */
+  OptionalInt extension(TrainingRunSpec spec, TrainingRunStatus status) {
+    if (status == null
+        || status.state != RunState.SUCCEEDED
+        || status.currentAttempt == null
+        || status.currentAttempt.phaseIndex == null) {
+      return OptionalInt.empty();
+    }
+    return nextPhase(spec, status.currentAttempt.phaseIndex, endEpisode(status));
+  }
+
+  /** The episode a run ended at: the one its end was decided at, else the furthest it reached. */
+  static long endEpisode(TrainingRunStatus status) {
+    if (status.watch != null && status.watch.endEpisode != null) {
+      return status.watch.endEpisode;
+    }
+    return status.episode == null ? 0 : status.episode;
   }
 
   /** The episode a phase begins at by count: the previous phase's until.episode, else 0. */

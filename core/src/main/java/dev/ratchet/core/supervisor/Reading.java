@@ -20,6 +20,7 @@ import java.util.List;
  * @param gradNorm gradient norm at the last update, or null
  * @param nonFiniteCount updates skipped for NaN/Inf so far
  * @param expertUsage each expert's share of the mixture at the last update (moe), or null
+ * @param evaluation the newest checkpoint evaluation of the attempt by then, or null
  */
 record Reading(
     long episode,
@@ -31,7 +32,18 @@ record Reading(
     Double alphaEntropy,
     Double gradNorm,
     long nonFiniteCount,
-    List<Double> expertUsage) {
+    List<Double> expertUsage,
+    Evaluation evaluation) {
+
+  /**
+   * A checkpoint evaluation as the rules judge it.
+   *
+   * @param episodes evaluation episodes played
+   * @param scoreMean their mean score
+   * @param scoreStd their score's standard deviation
+   * @param successRate their success rate, or null when the environment defines no success
+   */
+  record Evaluation(int episodes, double scoreMean, double scoreStd, Double successRate) {}
 
   /** The reading of a record with windowed statistics, or null for one without. */
   static Reading of(EpisodeRecord r) {
@@ -49,7 +61,11 @@ record Reading(
         r.alphaEntropy(),
         w.gradNorm(),
         w.nonFiniteCount(),
-        r.expertUsage());
+        r.expertUsage(),
+        w.evalEpisodes() == null
+            ? null
+            : new Evaluation(
+                w.evalEpisodes(), w.evalScoreMean(), w.evalScoreStd(), w.evalSuccessRate()));
   }
 
   /** The reading of a progress report (reward spread unknown). */
@@ -64,7 +80,14 @@ record Reading(
         p.alphaEntropy(),
         p.gradNorm(),
         p.nonFiniteCount(),
-        null);
+        null,
+        p.lastEvaluation() == null
+            ? null
+            : new Evaluation(
+                p.lastEvaluation().episodes(),
+                p.lastEvaluation().scoreMean(),
+                p.lastEvaluation().scoreStd(),
+                p.lastEvaluation().successRate()));
   }
 
   /** The value of a watched metric, or null when not reported. */
@@ -74,6 +97,8 @@ record Reading(
       case REWARD_MEAN -> rewardMean;
       case ALPHA_ENTROPY -> alphaEntropy;
       case GRAD_NORM -> gradNorm;
+      case EVAL_SCORE_MEAN -> evaluation == null ? null : evaluation.scoreMean();
+      case EVAL_SUCCESS_RATE -> evaluation == null ? null : evaluation.successRate();
     };
   }
 
@@ -82,15 +107,31 @@ record Reading(
    * mean or whose spread is not reported, so the noise guard never blocks on missing figures.
    */
   double standardError(RunMetric metric) {
+    if (metric.fromEvaluation()) {
+      return evaluationStandardError(metric);
+    }
     Double std =
         switch (metric) {
           case SCORE_MEAN -> scoreStd;
           case REWARD_MEAN -> rewardStd;
-          case ALPHA_ENTROPY, GRAD_NORM -> null;
+          case ALPHA_ENTROPY, GRAD_NORM, EVAL_SCORE_MEAN, EVAL_SUCCESS_RATE -> null;
         };
     if (std == null || !Double.isFinite(std) || windowEpisodes <= 0) {
       return 0;
     }
     return std / Math.sqrt(windowEpisodes);
+  }
+
+  /** Of the evaluation's mean: std / √n for the score, √(p(1−p)/n) for the success rate. */
+  private double evaluationStandardError(RunMetric metric) {
+    if (evaluation == null || evaluation.episodes() <= 0) {
+      return 0;
+    }
+    double n = evaluation.episodes();
+    if (metric == RunMetric.EVAL_SCORE_MEAN) {
+      return Double.isFinite(evaluation.scoreStd()) ? evaluation.scoreStd() / Math.sqrt(n) : 0;
+    }
+    Double p = evaluation.successRate();
+    return p == null ? 0 : Math.sqrt(p * (1 - p) / n);
   }
 }

@@ -265,6 +265,21 @@ final class RunTransitions {
     }
     if (code != null
         && code == TrainerExitCodes.REFUSED_CHECKPOINT
+        && a.resumeFrom == null
+        && t.spec.initFrom != null) {
+      // The warm start's checkpoint does not load; another attempt would load the same one.
+      fail(
+          t,
+          "The trainer of attempt "
+              + a.number
+              + " refused the warm start's checkpoint (exit code 4): "
+              + why
+              + ". Point spec.initFrom.uri at a committed checkpoint of a run with the same"
+              + " spec.model and environment, or remove spec.initFrom.");
+      return;
+    }
+    if (code != null
+        && code == TrainerExitCodes.REFUSED_CHECKPOINT
         && a.resumeFrom != null
         && !w.refusedCheckpoints.contains(a.resumeFrom)) {
       w.refusedCheckpoints.add(a.resumeFrom);
@@ -398,6 +413,51 @@ final class RunTransitions {
           "the run resumes",
           true);
     }
+  }
+
+  /**
+   * A {@code Succeeded} run whose spec now has a phase after the one it ended in trains on into it,
+   * from the checkpoint it ended with: the first one its last attempt committed at or after the end
+   * episode (the phase-end checkpoint when the phase ended by count), else the newest of its line.
+   */
+  void extend(Turn t, int next) {
+    TrainingRunStatus s = t.status;
+    AttemptStatus a = s.currentAttempt;
+    long end = PhasePolicy.endEpisode(s);
+    String from =
+        t.catalog
+            .firstOf(a.number, end)
+            .or(() -> t.catalog.newestOfLine(a))
+            .map(CheckpointManifest::id)
+            .orElse(null);
+    String ended = t.phaseName(a.phaseIndex);
+    if (from == null) {
+      s.message =
+          "The run ended in phase "
+              + ended
+              + " with no committed checkpoint to extend from; phase "
+              + t.phaseName(next)
+              + " is not trained. Apply it as a new run.";
+      return;
+    }
+    String reason =
+        "spec.phases has phase "
+            + t.phaseName(next)
+            + " after "
+            + ended
+            + ", where the run ended at episode "
+            + end
+            + ": extended from "
+            + from;
+    recorder.history(t, HistoryType.EXTENSION, ended, t.phaseName(next), end, reason);
+    t.event(EventType.EXTENDED, "Run extended: " + reason + ".");
+    WatchStatus w = t.watch();
+    w.endEpisode = null;
+    w.endReason = null;
+    s.completionTime = null;
+    launcher.plan(t, AttemptReason.EXTENSION, next, from, t.now, reason, false);
+    s.state = RunState.TRANSITIONING;
+    launcher.carryOut(t);
   }
 
   void earlyStop(Turn t, String why, long episode) {

@@ -15,6 +15,7 @@ import dev.ratchet.api.v1alpha1.RouterHealthAction;
 import dev.ratchet.api.v1alpha1.RouterHealthSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
+import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.WatchStatus;
 import dev.ratchet.core.validation.SpecValidator;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 
 /**
@@ -58,6 +60,16 @@ public final class Supervisor {
     this.transitions =
         new RunTransitions(
             phases, divergence, restarts, recorder, launcher, defaults.suspendWording());
+  }
+
+  /**
+   * The phase a run that ended {@code Succeeded} will be extended into under {@code spec} (a phase
+   * appended after the one it ended in), for platforms to say so before the first decision; empty
+   * when the spec extends nothing.
+   */
+  public static Optional<String> extensionPhase(TrainingRunSpec spec, TrainingRunStatus status) {
+    OptionalInt next = new PhasePolicy().extension(spec, status);
+    return next.isPresent() ? Optional.of(spec.phases.get(next.getAsInt()).name) : Optional.empty();
   }
 
   /** Decides for a TrainingRun resource from its current status. */
@@ -126,6 +138,13 @@ public final class Supervisor {
               "attempt " + observed.attempt() + " is not the run's current attempt",
               false));
       return;
+    }
+    if (observed == null || !observed.active()) {
+      OptionalInt extension = phases.extension(t.spec, s);
+      if (extension.isPresent()) {
+        transitions.extend(t, extension.getAsInt());
+        return;
+      }
     }
     if (s.state.isFinal()) {
       t.stopIfActive("the run is " + StatusRecorder.stateName(s.state), false);

@@ -2,6 +2,7 @@ package dev.ratchet.core.supervisor;
 
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.v1alpha1.Architecture;
+import dev.ratchet.api.v1alpha1.EvaluationSpec;
 import dev.ratchet.api.v1alpha1.HyperparameterScale;
 import dev.ratchet.api.v1alpha1.MoeSpec;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
@@ -78,7 +79,25 @@ final class TrainerConfigResolver {
         spec.trainer.device,
         metricsWindow(spec),
         defaults.trainerPort(),
-        preemptGraceSeconds(spec, defaults));
+        preemptGraceSeconds(spec, defaults),
+        evaluation(spec),
+        // a warm start seeds only an attempt that resumes from nothing of the run's own
+        resumeUri == null && spec.initFrom != null ? spec.initFrom.uri : null);
+  }
+
+  /** The evaluation the spec asks for, its seed defaulted to environment.seed + 1; or null. */
+  static TrainerConfig.EvaluationPolicy evaluation(TrainingRunSpec spec) {
+    EvaluationSpec e = spec.evaluation;
+    if (e == null) {
+      return null;
+    }
+    long seed = e.seed != null ? e.seed : defaultEvaluationSeed(spec);
+    return new TrainerConfig.EvaluationPolicy(e.episodes, e.deterministic, seed);
+  }
+
+  /** Evaluation environments are seeded apart from the training ones: environment.seed + 1. */
+  static long defaultEvaluationSeed(TrainingRunSpec spec) {
+    return spec.environment.seed + 1;
   }
 
   /** The grace a stopping trainer gets: the spec's, else the platform's. */

@@ -1,9 +1,11 @@
 package dev.ratchet.core.validation;
 
 import dev.ratchet.api.environment.EnvironmentChecks;
+import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.Routing;
@@ -14,8 +16,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -90,6 +94,17 @@ public final class SpecValidator {
                 checkMetric(spec.earlyStopping.metric, "spec.earlyStopping.metric", moe, false, v);
               }
             }),
+        new Rule(List.of("spec.evaluation"), v -> checkEvaluationMetrics(spec, v)),
+        new Rule(
+            List.of("spec.environment.name"),
+            v -> {
+              if (spec.evaluation != null
+                  && spec.environment != null
+                  && spec.environment.name == EnvironmentName.EXTERNAL) {
+                v.add(new Violation("spec.evaluation", EnvironmentChecks.EXTERNAL_EVALUATION));
+              }
+            }),
+        new Rule(List.of("spec.checkpoints.storage.bucket"), v -> checkInitFrom(spec, v)),
         new Rule(List.of(), v -> checkTrainerEnv(spec, v)),
         new Rule(List.of(), v -> checkTrainerPod(spec.trainer, v)));
   }
@@ -308,6 +323,74 @@ public final class SpecValidator {
               "gradNorm cannot rank progress (higher is not better); use scoreMean or"
                   + " rewardMean, and spec.divergence.gradNormAbove for exploding gradients"));
     }
+  }
+
+  /** A warm start names a committed checkpoint's folder in the run's own bucket. */
+  private static void checkInitFrom(TrainingRunSpec spec, List<Violation> violations) {
+    if (spec.initFrom == null || spec.initFrom.uri == null) {
+      return;
+    }
+    String uri = spec.initFrom.uri;
+    String bucket = spec.checkpoints.storage.bucket;
+    String example = "s3://" + bucket + "/PREFIX/NAMESPACE/RUN/checkpoints/ep-000000500-a0001/";
+    if (!uri.startsWith("s3://") || StorageLayout.checkpointIdOf(uri) == null) {
+      violations.add(
+          new Violation(
+              "spec.initFrom.uri",
+              "must be the s3:// URI of a checkpoint folder, e.g. "
+                  + example
+                  + " (the source run's status.bestCheckpoint.uri); got \""
+                  + uri
+                  + "\""));
+    } else if (bucket != null && !uri.startsWith("s3://" + bucket + "/")) {
+      violations.add(
+          new Violation(
+              "spec.initFrom.uri",
+              "must be in this run's bucket "
+                  + bucket
+                  + " (spec.checkpoints.storage.bucket), where the trainer reads checkpoints;"
+                  + " got \""
+                  + uri
+                  + "\""));
+    }
+  }
+
+  /** Every watched or ranking metric that comes from evaluation needs spec.evaluation. */
+  private static void checkEvaluationMetrics(TrainingRunSpec spec, List<Violation> violations) {
+    if (spec.evaluation != null) {
+      return;
+    }
+    Map<String, RunMetric> watched = new LinkedHashMap<>();
+    watched.put("spec.checkpoints.best.metric", spec.checkpoints.best.metric.runMetric());
+    watched.put("spec.divergence.metric", spec.divergence.metric);
+    if (spec.earlyStopping != null) {
+      watched.put("spec.earlyStopping.metric", spec.earlyStopping.metric);
+    }
+    for (int i = 0; i < spec.phases.size(); i++) {
+      PhaseSpec phase = spec.phases.get(i);
+      if (phase == null || phase.until == null) {
+        continue;
+      }
+      String path = "spec.phases[" + i + "].until.";
+      for (int j = 0; j < phase.until.anyOf.size(); j++) {
+        watched.put(path + "anyOf[" + j + "].metric", phase.until.anyOf.get(j).metric);
+      }
+      for (int j = 0; j < phase.until.allOf.size(); j++) {
+        watched.put(path + "allOf[" + j + "].metric", phase.until.allOf.get(j).metric);
+      }
+    }
+    watched.forEach(
+        (path, metric) -> {
+          if (metric != null && metric.fromEvaluation()) {
+            violations.add(
+                new Violation(
+                    path,
+                    metric.key()
+                        + " is measured by evaluation episodes; add spec.evaluation (e.g."
+                        + " evaluation: {episodes: 10}) or watch a training metric such as"
+                        + " scoreMean"));
+          }
+        });
   }
 
   private static void checkTrainerEnv(TrainingRunSpec spec, List<Violation> violations) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -92,6 +93,15 @@ final class FakePlatform {
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
   Series series;
   double episodesPerMinute = 10;
+
+  /**
+   * What the checkpoint written at an episode scores in evaluation (spec.evaluation), or null when
+   * the run evaluates nothing. Like the real trainer, each checkpoint but a preempt one is
+   * evaluated, and each record's window carries the newest evaluation.
+   */
+  Series evaluation;
+
+  EvaluationResult lastEvaluation;
 
   /** Whether the fake trainer serves per-episode records, as the real one does. */
   boolean servesEpisodes = true;
@@ -229,6 +239,16 @@ final class FakePlatform {
     }
     metrics.put("gradNorm", s.gradNorm());
     String id = StorageLayout.checkpointId(episode, trainerAttempt);
+    EvaluationResult evaluated = null;
+    if (evaluation != null && kind != CheckpointKind.PREEMPT) {
+      Sample e = evaluation.at(episode, config);
+      evaluated =
+          new EvaluationResult(
+              id, episode, 10, true, 43, e.score(), e.scoreStd(), e.reward(), 100, 1);
+      metrics.put("evalScoreMean", e.score());
+      metrics.put("evalSuccessRate", e.reward());
+      lastEvaluation = evaluated;
+    }
     storage.put(
         id,
         new CheckpointManifest(
@@ -247,7 +267,8 @@ final class FakePlatform {
             false,
             List.of(),
             idOf(config.resumeFrom()),
-            null));
+            null,
+            evaluated));
   }
 
   private void record(Sample s) {
@@ -275,7 +296,12 @@ final class FakePlatform {
                     s.rewardStd(),
                     s.gradNorm(),
                     nonFinite,
-                    null),
+                    null,
+                    lastEvaluation == null ? null : lastEvaluation.episodes(),
+                    lastEvaluation == null ? null : lastEvaluation.scoreMean(),
+                    lastEvaluation == null ? null : lastEvaluation.scoreStd(),
+                    lastEvaluation == null ? null : lastEvaluation.successRate(),
+                    lastEvaluation == null ? null : lastEvaluation.episode()),
                 null));
   }
 
@@ -318,7 +344,8 @@ final class FakePlatform {
               now.toString(),
               List.of(),
               null,
-              null);
+              null,
+              lastEvaluation);
       progress = tamper.apply(progress);
     }
     // A live trainer's records come with its report; an ended one's from storage.
@@ -390,6 +417,7 @@ final class FakePlatform {
     exitReason = null;
     config = start.config();
     nonFinite = 0;
+    lastEvaluation = null; // the newest evaluation is the attempt's own
     String uri = config.resumeFrom();
     episode = 0;
     if (uri != null) {

@@ -51,6 +51,23 @@ public final class AgentCodec {
    * band controller saved in the same phase as {@code band}'s is restored into it; one of another
    * phase is not (each phase starts its own band from its spec).
    */
+  /**
+   * Loads only a checkpoint's network parameters into a fresh agent (a warm start); a checkpoint of
+   * another network is refused, saying how it differs.
+   */
+  public static void decodeParameters(Map<String, byte[]> files, PpoAgent agent)
+      throws IOException {
+    if (!files.containsKey(PARAMETERS)) {
+      throw new CheckpointRefusedException("checkpoint has no " + PARAMETERS);
+    }
+    try (DataInputStream p = in(files.get(PARAMETERS))) {
+      agent.readParameters(p);
+    } catch (IOException e) {
+      throw new CheckpointRefusedException(
+          "its network does not fit this run's spec.model and environment: " + e.getMessage());
+    }
+  }
+
   public static SessionCounters decode(
       Map<String, byte[]> files, PpoAgent agent, int phaseIndex, AlphaEntropyController band)
       throws IOException {

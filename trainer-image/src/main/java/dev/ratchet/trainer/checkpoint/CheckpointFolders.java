@@ -159,7 +159,8 @@ public final class CheckpointFolders {
         m.nonFinite(),
         List.copyOf(files),
         m.startedFrom(),
-        m.ranking());
+        m.ranking(),
+        m.evaluation());
   }
 
   /** UTF-8 bytes, for small JSON files. */

@@ -3,6 +3,7 @@ package dev.ratchet.trainer.rl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.v1alpha1.ModelSpec;
 import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.trainer.env.VecEnv;
@@ -137,6 +138,16 @@ public final class PpoAgent implements AutoCloseable {
     return finished;
   }
 
+  /**
+   * Plays evaluation episodes with the current parameters on {@code env}, an environment of the
+   * evaluation's own; the agent's environments, recurrent state and generators are not touched, so
+   * training goes on exactly as without it.
+   */
+  public EvaluationResult evaluate(VecEnv env, int episodes, boolean deterministic, long seed) {
+    return new Evaluator(policy, root)
+        .run(learner.inferenceParameters(), env, episodes, deterministic, seed, this.episodes);
+  }
+
   /** The last collected rollout (tests inject faults into it). */
   Rollout rollout() {
     return rollout;
@@ -178,6 +189,18 @@ public final class PpoAgent implements AutoCloseable {
       out.writeInt(Float.floatToRawIntBits(x));
     }
     policyState.write(out);
+  }
+
+  /**
+   * Takes only the parameters {@link #writeParameters} wrote (a warm start): the optimizer,
+   * generators, environments and counters stay those of this fresh agent.
+   */
+  public void readParameters(DataInputStream parameters) throws IOException {
+    policy.parameters().read(parameters);
+    if (!policy.parameters().allFinite()) {
+      throw new IOException("checkpoint parameters are not finite");
+    }
+    learner.refreshParameters();
   }
 
   /** Restores what the three write methods wrote. */

@@ -1,5 +1,6 @@
 package dev.ratchet.trainer.session;
 
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.MetricNames;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.policy.RouterStats;
@@ -71,6 +72,9 @@ public final class TrainerMetrics {
   private GaugeDataPoint alphaEntropyCoef;
   private GaugeDataPoint[] expertUsage;
   private Gauge nonFiniteSource;
+  // Created at the first evaluation, so runs without spec.evaluation export no evaluation series.
+  private GaugeDataPoint[] evaluationGauges;
+  private CounterDataPoint evaluationSeconds;
 
   public TrainerMetrics(String namespace, String run, String phase, int attempt, String device) {
     String[] names = {
@@ -271,6 +275,54 @@ public final class TrainerMetrics {
     values[labelValues.length] = where.kind().label();
     values[labelValues.length + 1] = where.tensor();
     nonFiniteSource.labelValues(values).set(episode);
+  }
+
+  /**
+   * The newest checkpoint evaluation, and the time spent evaluating (its cost against training).
+   */
+  void evaluation(EvaluationResult e) {
+    if (evaluationGauges == null) {
+      evaluationGauges =
+          new GaugeDataPoint[] {
+            gauge(
+                MetricNames.EVAL_SCORE_MEAN,
+                "Mean score of the newest checkpoint's evaluation episodes.",
+                labelNames,
+                labelValues),
+            gauge(
+                MetricNames.EVAL_SCORE_STD,
+                "Score standard deviation of the newest evaluation.",
+                labelNames,
+                labelValues),
+            gauge(
+                MetricNames.EVAL_SUCCESS_RATE,
+                "Success rate of the newest evaluation.",
+                labelNames,
+                labelValues),
+            gauge(
+                MetricNames.EVAL_EPISODE_LENGTH_MEAN,
+                "Mean episode length of the newest evaluation.",
+                labelNames,
+                labelValues),
+            gauge(
+                MetricNames.EVAL_EPISODE,
+                "Training episode of the newest evaluated checkpoint.",
+                labelNames,
+                labelValues)
+          };
+      evaluationSeconds =
+          counter(
+              MetricNames.EVAL_SECONDS_TOTAL,
+              "Wall time spent playing evaluation episodes.",
+              labelNames,
+              labelValues);
+    }
+    evaluationGauges[0].set(e.scoreMean());
+    evaluationGauges[1].set(e.scoreStd());
+    evaluationGauges[2].set(e.successRate() == null ? Double.NaN : e.successRate());
+    evaluationGauges[3].set(e.lengthMean());
+    evaluationGauges[4].set(e.episode());
+    evaluationSeconds.inc(e.seconds());
   }
 
   void checkpointFailed() {

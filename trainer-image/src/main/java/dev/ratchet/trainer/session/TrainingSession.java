@@ -2,9 +2,11 @@ package dev.ratchet.trainer.session;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.NumberText;
 import dev.ratchet.api.trainer.CheckpointKind;
 import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.ProgressReport;
 import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -12,6 +14,7 @@ import dev.ratchet.api.v1alpha1.PpoSpec;
 import dev.ratchet.api.v1alpha1.RunMetric;
 import dev.ratchet.trainer.checkpoint.AgentCodec;
 import dev.ratchet.trainer.checkpoint.CheckpointFolders;
+import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
 import dev.ratchet.trainer.checkpoint.LoadedCheckpoint;
 import dev.ratchet.trainer.env.EnvFactory;
 import dev.ratchet.trainer.env.VecEnv;
@@ -92,6 +95,9 @@ public final class TrainingSession implements AutoCloseable {
   private double bestScoreMean = Double.NaN;
   private long nonFinite;
   private volatile String lastNonFinite;
+  // The newest evaluation of this attempt: progress reports it, and each record's window carries
+  // it.
+  private volatile EvaluationResult lastEvaluation;
   private long startEpisode;
   private UpdateStats lastStats;
 
@@ -117,6 +123,9 @@ public final class TrainingSession implements AutoCloseable {
   /** Loads {@code resumeFrom}, when set; a missing or corrupt checkpoint throws. */
   public void resume() throws IOException {
     if (config.resumeFrom() == null || config.resumeFrom().isBlank()) {
+      if (config.initFrom() != null && !config.initFrom().isBlank()) {
+        warmStart();
+      }
       return;
     }
     LoadedCheckpoint c = store.load(config.resumeFrom());
@@ -133,6 +142,30 @@ public final class TrainingSession implements AutoCloseable {
             + ", step "
             + agent.envSteps());
     publishProgress();
+  }
+
+  /**
+   * Evaluates the checkpoint the session resumed from with the config's evaluation, the router set
+   * as training would set it at that episode, and trains nothing.
+   */
+  public EvaluationResult evaluateResumeCheckpoint() {
+    if (config.evaluation() == null || config.resumeFrom() == null) {
+      throw new IllegalStateException("evaluating a checkpoint needs resumeFrom and evaluation");
+    }
+    RouterSettings scheduled = routerSchedule.at(agent.episodes());
+    agent.policy().setRouter(band == null ? scheduled : band.apply(scheduled));
+    return evaluate().forCheckpoint(StorageLayout.checkpointIdOf(config.resumeFrom()));
+  }
+
+  /** Takes the network's parameters from the config's initFrom checkpoint, and nothing else. */
+  private void warmStart() throws IOException {
+    try {
+      AgentCodec.decodeParameters(store.load(config.initFrom()).files(), agent);
+    } catch (CheckpointRefusedException e) {
+      throw new CheckpointRefusedException(
+          "spec.initFrom: checkpoint " + config.initFrom() + " refused: " + e.getMessage());
+    }
+    LOG.info("warm start: parameters from " + config.initFrom());
   }
 
   /** Asks the loop to stop at the next update boundary and write a preempt checkpoint. */
@@ -213,14 +246,32 @@ public final class TrainingSession implements AutoCloseable {
         continue;
       }
       long bucket = periodicBucket(agent.episodes());
+      if (config.checkpoints().bestMetric().fromEvaluation()) {
+        // Evaluation-gated: the checkpoint of each period is evaluated, and is the best when its
+        // evaluation beats every earlier one; the noisy training window writes none.
+        if (bucket > lastPeriodicBucket) {
+          EvaluationResult evaluation = evaluate();
+          double value = evaluationMetric(evaluation);
+          boolean improved =
+              Double.isFinite(value) && (Double.isNaN(bestScoreMean) || value > bestScoreMean);
+          if (improved) {
+            bestScoreMean = value;
+          }
+          checkpoint(improved ? CheckpointKind.BEST : CheckpointKind.PERIODIC, evaluation);
+          lastPeriodicBucket = bucket;
+        }
+        continue;
+      }
       boolean improved =
           bestWindow.full() && (Double.isNaN(bestScoreMean) || bestMetric() > bestScoreMean);
       if (improved) {
         bestScoreMean = bestMetric();
-        checkpoint(CheckpointKind.BEST);
+        // Evaluation keeps the periodic cadence: a best checkpoint between two periods (the
+        // window may improve at every update) is not evaluated, so its cost stays bounded.
+        checkpoint(CheckpointKind.BEST, bucket > lastPeriodicBucket ? evaluate() : null);
         lastPeriodicBucket = bucket;
       } else if (bucket > lastPeriodicBucket) {
-        checkpoint(CheckpointKind.PERIODIC);
+        checkpoint(CheckpointKind.PERIODIC, evaluate());
         lastPeriodicBucket = bucket;
       }
     }
@@ -229,13 +280,61 @@ public final class TrainingSession implements AutoCloseable {
         stopRequested
             ? ProgressReport.TrainerState.STOPPING
             : ProgressReport.TrainerState.CHECKPOINTING;
-    Future<CheckpointManifest> last = checkpoint(kind);
+    // A stopping trainer has a grace period to commit in: its preempt checkpoint is not evaluated.
+    Future<CheckpointManifest> last = checkpoint(kind, stopRequested ? null : evaluate());
     flushRecords();
     CheckpointManifest committed = await(last);
     await(lastUpload);
     state = ProgressReport.TrainerState.FINISHED;
     publishProgress();
     return committed;
+  }
+
+  /**
+   * Plays the evaluation episodes with the current policy on fresh, seeded environments; null when
+   * the run evaluates nothing.
+   */
+  private EvaluationResult evaluate() {
+    TrainerConfig.EvaluationPolicy e = config.evaluation();
+    if (e == null) {
+      return null;
+    }
+    int copies = Math.min(e.episodes(), config.environment().numEnvs);
+    EvaluationResult r =
+        agent.evaluate(
+            EnvFactory.forEvaluation(config.environment(), copies, e.seed()),
+            e.episodes(),
+            e.deterministic(),
+            e.seed());
+    lastEvaluation = r;
+    metrics.evaluation(r);
+    LOG.info(
+        "evaluated episode "
+            + r.episode()
+            + ": score "
+            + NumberText.of(r.scoreMean())
+            + " ± "
+            + NumberText.of(r.scoreStd())
+            + ", success "
+            + NumberText.of(100 * r.successRate())
+            + " % over "
+            + r.episodes()
+            + (r.deterministic() ? " greedy" : " sampled")
+            + " episodes in "
+            + NumberText.of(r.seconds())
+            + " s");
+    return r;
+  }
+
+  /** The evaluation figure the run ranks by (an evaluation metric is its best metric). */
+  private double evaluationMetric(EvaluationResult e) {
+    if (e == null) {
+      return Double.NaN;
+    }
+    if (config.checkpoints().bestMetric() == RunMetric.EVAL_SUCCESS_RATE) {
+      return e.successRate() == null ? Double.NaN : e.successRate();
+    }
+    return e.scoreMean();
   }
 
   private double bestMetric() {
@@ -283,7 +382,12 @@ public final class TrainingSession implements AutoCloseable {
             window.std(1),
             lastStats != null && lastStats.minibatches() > 0 ? lastStats.gradNorm() : null,
             nonFinite,
-            window.mean(2));
+            window.mean(2),
+            lastEvaluation == null ? null : lastEvaluation.episodes(),
+            lastEvaluation == null ? null : lastEvaluation.scoreMean(),
+            lastEvaluation == null ? null : lastEvaluation.scoreStd(),
+            lastEvaluation == null ? null : lastEvaluation.successRate(),
+            lastEvaluation == null ? null : lastEvaluation.episode());
     EpisodeRecord r =
         new EpisodeRecord(
             episode,
@@ -342,7 +446,13 @@ public final class TrainingSession implements AutoCloseable {
     lastUpload = pendingRecords;
   }
 
-  private Future<CheckpointManifest> checkpoint(CheckpointKind kind) throws IOException {
+  /**
+   * Encodes the agent now and uploads it in the background.
+   *
+   * @param evaluation the evaluation of exactly this state, or null when none was played
+   */
+  private Future<CheckpointManifest> checkpoint(CheckpointKind kind, EvaluationResult evaluation)
+      throws IOException {
     long t0 = System.nanoTime();
     String id = StorageLayout.checkpointId(agent.episodes(), config.attempt());
     String folder =
@@ -365,12 +475,29 @@ public final class TrainingSession implements AutoCloseable {
         m.put(RunMetric.ALPHA_ENTROPY.key(), lastStats.router().alphaEntropy());
       }
     }
-    // ranked on the best metric over the best window, as the best checkpoints are written
-    CheckpointManifest.Ranking ranking =
-        bestWindow.full()
-            ? new CheckpointManifest.Ranking(
-                config.checkpoints().bestMetric(), config.checkpoints().bestWindow(), bestMetric())
-            : null;
+    if (evaluation != null) {
+      m.put(RunMetric.EVAL_SCORE_MEAN.key(), evaluation.scoreMean());
+      if (evaluation.successRate() != null) {
+        m.put(RunMetric.EVAL_SUCCESS_RATE.key(), evaluation.successRate());
+      }
+    }
+    // ranked on the best metric over the best window, as the best checkpoints are written; an
+    // evaluation metric over the checkpoint's own evaluation episodes
+    RunMetric bestBy = config.checkpoints().bestMetric();
+    CheckpointManifest.Ranking ranking;
+    if (bestBy.fromEvaluation()) {
+      ranking =
+          evaluation == null || !Double.isFinite(evaluationMetric(evaluation))
+              ? null
+              : new CheckpointManifest.Ranking(
+                  bestBy, evaluation.episodes(), evaluationMetric(evaluation));
+    } else {
+      ranking =
+          bestWindow.full()
+              ? new CheckpointManifest.Ranking(
+                  bestBy, config.checkpoints().bestWindow(), bestMetric())
+              : null;
+    }
     CheckpointManifest manifest =
         new CheckpointManifest(
             CheckpointManifest.FORMAT_VERSION,
@@ -388,7 +515,8 @@ public final class TrainingSession implements AutoCloseable {
             false,
             null,
             StorageLayout.checkpointIdOf(config.resumeFrom()),
-            ranking);
+            ranking,
+            evaluation == null ? null : evaluation.forCheckpoint(id));
     Future<CheckpointManifest> f =
         uploads.submit(
             () -> {
@@ -466,7 +594,8 @@ public final class TrainingSession implements AutoCloseable {
             Instant.now().toString(),
             List.of(),
             lastNonFinite,
-            any ? window.mean(2) : null));
+            any ? window.mean(2) : null,
+            lastEvaluation));
     if (any) {
       metrics.window(window.mean(0), window.mean(1), window.mean(2));
     }

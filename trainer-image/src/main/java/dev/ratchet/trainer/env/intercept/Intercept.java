@@ -15,6 +15,13 @@ import java.io.IOException;
  * The policy never sees the truth: a radar at the origin measures the missile's position with
  * Gaussian noise every step, and a {@link KalmanTrack} smooths it.
  *
+ * <p>Options off by default make it harder (see {@link InterceptOptions}): radar fixes that go
+ * missing (the track coasts on its prediction), radar noise that grows with range, and hard random
+ * jinks: at random moments the missile pulls a lateral acceleration for 0.5–1.5 s, off its course
+ * to the defended point, then turns back onto it at the same acceleration. While they are off they
+ * draw nothing from the generator, so the default engagements are exactly those of before they
+ * existed. The launcher's laying error is an option too (30° by default, as it always was).
+ *
  * <p>One step is a 0.2 s guidance decision flown as two 0.1 s physics steps. Actions: {@code
  * lateral + 5·thrust}, lateral in 0..4 for −max, −max/2, 0, +max/2, +max (positive to the left of
  * the velocity), thrust 0 off or 1 on. Reward: 0.1 per metre of range closed in the step, +1000
@@ -42,11 +49,14 @@ public final class Intercept {
   private static final double DRAG = 1e-4;
   private static final double LAUNCH_SPEED = 200;
   private static final double REACHED_RADIUS = 100;
-  private static final double LAUNCH_ERROR_DEG = 30;
   private static final double TRACK_ACCEL_STD = 40;
   private static final double POS_SCALE = 3000;
   private static final double VEL_SCALE = 1000;
   private static final double LOS_RATE_SCALE = 10;
+  private static final double JINK_MIN_SECONDS = 0.5;
+  private static final double JINK_MAX_SECONDS = 1.5;
+  // A jink turns the missile at most this far off its course, so it still heads for the point.
+  private static final double JINK_MAX_OFFSET = Math.PI / 2;
 
   /** How an engagement ended. */
   public enum Outcome {
@@ -69,7 +79,8 @@ public final class Intercept {
   private double hx;
   private double hy;
   private double fuel;
-  // Missile position, last ground velocity, airspeed and weave.
+  // Missile position, last ground velocity, airspeed, weave and jink (heading offset from its
+  // course, turn direction ±1, seconds left of the turn away).
   private double mx;
   private double my;
   private double mvx;
@@ -78,6 +89,9 @@ public final class Intercept {
   private double weaveAmp;
   private double weaveOmega;
   private double weavePhase;
+  private double jinkOffset;
+  private double jinkDirection;
+  private double jinkLeft;
   private double defendedX;
   private double defendedY;
   private double windX;
@@ -96,7 +110,7 @@ public final class Intercept {
     this.o = options;
     this.maxSteps = maxSteps;
     this.rng = rng;
-    this.track = new KalmanTrack(options.radarNoise(), TRACK_ACCEL_STD);
+    this.track = new KalmanTrack(TRACK_ACCEL_STD);
     reset();
   }
 
@@ -122,18 +136,20 @@ public final class Intercept {
     weaveAmp = Math.toRadians(o.targetWeave()) * rng.uniform(0.5, 1.0);
     weaveOmega = 2 * Math.PI / rng.uniform(4, 8);
     weavePhase = rng.uniform(0, 2 * Math.PI);
+    jinkOffset = 0;
+    jinkDirection = 0;
+    jinkLeft = 0;
     a = rng.uniform(0, 2 * Math.PI);
     double wind = o.windMax() * rng.nextDouble();
     windX = wind * Math.cos(a);
     windY = wind * Math.sin(a);
     ix = 0;
     iy = 0;
-    measure();
-    track.start(radarX, radarY);
+    double std = measure();
+    track.start(radarX, radarY, std);
     // The launcher points at the first radar fix, give or take its laying error.
     double bearing =
-        Math.atan2(radarY, radarX)
-            + Math.toRadians(rng.uniform(-LAUNCH_ERROR_DEG, LAUNCH_ERROR_DEG));
+        Math.atan2(radarY, radarX) + Math.toRadians(rng.uniform(-o.launchError(), o.launchError()));
     hx = Math.cos(bearing);
     hy = Math.sin(bearing);
     ivx = LAUNCH_SPEED * hx;
@@ -142,9 +158,45 @@ public final class Intercept {
     missDistance = prevRange;
   }
 
-  private void measure() {
-    radarX = mx + o.radarNoise() * rng.nextGaussian();
-    radarY = my + o.radarNoise() * rng.nextGaussian();
+  /** Takes a radar fix of the missile into radarX, radarY; returns its noise (m per axis). */
+  private double measure() {
+    // Without the option the sum is exactly radarNoise, as before the option existed.
+    double std = o.radarNoise() + o.radarNoisePerKm() * Math.hypot(mx, my) / 1000;
+    radarX = mx + std * rng.nextGaussian();
+    radarY = my + std * rng.nextGaussian();
+    return std;
+  }
+
+  /** The radar's next fix into the track, or a coast when it is missing. */
+  private void updateTrack() {
+    // The dropout draw happens only when the option is on: the default draws stay as they were.
+    if (o.radarDropout() > 0 && rng.nextDouble() < o.radarDropout()) {
+      track.coast(DT);
+    } else {
+      double std = measure();
+      track.step(DT, radarX, radarY, std);
+    }
+  }
+
+  /** Moves the jink's heading offset by one physics step, starting a new jink at random. */
+  private void jink() {
+    if (o.jinkRate() <= 0) {
+      return;
+    }
+    if (jinkLeft <= 0 && rng.nextDouble() < o.jinkRate() * DT) {
+      jinkDirection = rng.nextDouble() < 0.5 ? -1 : 1;
+      jinkLeft = rng.uniform(JINK_MIN_SECONDS, JINK_MAX_SECONDS);
+    }
+    // Turn rate of a lateral acceleration at this airspeed: a / v.
+    double turn = o.jinkAccel() / missileSpeed * DT;
+    if (jinkLeft > 0) {
+      jinkOffset += jinkDirection * turn;
+      jinkOffset = Math.max(-JINK_MAX_OFFSET, Math.min(JINK_MAX_OFFSET, jinkOffset));
+      jinkLeft -= DT;
+    } else if (jinkOffset != 0) {
+      // Back onto the course at the same acceleration, without overshooting it.
+      jinkOffset -= Math.signum(jinkOffset) * Math.min(turn, Math.abs(jinkOffset));
+    }
   }
 
   /** Lateral acceleration (m/s², positive left) of an action. */
@@ -199,15 +251,16 @@ public final class Intercept {
       hy = ivy / speed;
     }
     t += DT;
+    jink();
     double psi =
         Math.atan2(defendedY - my, defendedX - mx)
-            + weaveAmp * Math.sin(weaveOmega * t + weavePhase);
+            + weaveAmp * Math.sin(weaveOmega * t + weavePhase)
+            + jinkOffset;
     mvx = missileSpeed * Math.cos(psi) + windX;
     mvy = missileSpeed * Math.sin(psi) + windY;
     mx += mvx * DT;
     my += mvy * DT;
-    measure();
-    track.step(DT, radarX, radarY);
+    updateTrack();
 
     // Closest approach within the step (relative motion is nearly straight over 0.1 s), so a
     // fast pass cannot tunnel through the intercept radius between two samples.
@@ -305,10 +358,12 @@ public final class Intercept {
     return my;
   }
 
+  /** The last radar fix (m); a missing fix leaves the one before. */
   public double radarX() {
     return radarX;
   }
 
+  /** The last radar fix (m); a missing fix leaves the one before. */
   public double radarY() {
     return radarY;
   }
@@ -368,6 +423,9 @@ public final class Intercept {
       weaveAmp,
       weaveOmega,
       weavePhase,
+      jinkOffset,
+      jinkDirection,
+      jinkLeft,
       defendedX,
       defendedY,
       windX,
@@ -399,6 +457,9 @@ public final class Intercept {
     weaveAmp = s[i++];
     weaveOmega = s[i++];
     weavePhase = s[i++];
+    jinkOffset = s[i++];
+    jinkDirection = s[i++];
+    jinkLeft = s[i++];
     defendedX = s[i++];
     defendedY = s[i++];
     windX = s[i++];

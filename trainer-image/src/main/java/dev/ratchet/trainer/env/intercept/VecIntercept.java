@@ -17,7 +17,9 @@ import java.util.List;
 public final class VecIntercept implements VecEnv {
 
   // Written first in the state, so a checkpoint of another environment is refused, not misread.
-  private static final int STATE_TAG = 0x494e5443;
+  // "INT2": the jink options added three numbers per engagement to the "INTC" state.
+  private static final int STATE_TAG = 0x494e5432;
+  private static final int STATE_TAG_BEFORE_JINKS = 0x494e5443;
 
   private final Intercept[] envs;
   private final long[] outcomes = new long[Intercept.Outcome.values().length];
@@ -108,7 +110,13 @@ public final class VecIntercept implements VecEnv {
 
   @Override
   public void readState(DataInputStream in) throws IOException {
-    if (in.readInt() != STATE_TAG) {
+    int tag = in.readInt();
+    if (tag == STATE_TAG_BEFORE_JINKS) {
+      throw new IOException(
+          "checkpoint holds an intercept state written before the jink options (a trainer older"
+              + " than this one); resume it with that trainer or start the run afresh");
+    }
+    if (tag != STATE_TAG) {
       throw new IOException("checkpoint is not of an intercept environment");
     }
     int n = in.readInt();

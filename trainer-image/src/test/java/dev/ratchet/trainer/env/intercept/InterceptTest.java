@@ -134,7 +134,12 @@ class InterceptTest {
                 OPTIONS.windMax(),
                 OPTIONS.radarNoise(),
                 OPTIONS.fuelSeconds(),
-                OPTIONS.maxLateralAccel()));
+                OPTIONS.maxLateralAccel(),
+                OPTIONS.radarDropout(),
+                OPTIONS.radarNoisePerKm(),
+                OPTIONS.jinkRate(),
+                OPTIONS.jinkAccel(),
+                OPTIONS.launchError()));
     PolicyEvaluation.run(narrow, new UniformRandomPolicy(10, 1), 400);
     PolicyEvaluation.run(wide, new UniformRandomPolicy(10, 1), 400);
     assertThat(wide.successRate()).isGreaterThan(narrow.successRate() + 0.1);

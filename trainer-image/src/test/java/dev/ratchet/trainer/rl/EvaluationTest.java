@@ -1,0 +1,158 @@
+package dev.ratchet.trainer.rl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import dev.ratchet.api.trainer.EvaluationResult;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.PpoSpec;
+import dev.ratchet.trainer.env.EnvFactory;
+import dev.ratchet.trainer.env.VecCartPole;
+import dev.ratchet.trainer.env.VecEnv;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checkpoint evaluation plays greedy episodes on environments of its own: the same parameters and
+ * seed give the same figures, training is not disturbed by it, and a solved CartPole policy acting
+ * greedily balances to the step limit in every evaluation episode.
+ */
+class EvaluationTest {
+
+  private static final long SEED = 42;
+
+  @Test
+  void theSameParametersEvaluatedTwiceGiveIdenticalFigures() {
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent = new PpoAgent(new VecCartPole(8, 500, SEED), Settings.mlp64(), SEED, m)) {
+      trainUpdates(agent, quickstartPpo(), 15);
+      for (boolean deterministic : new boolean[] {true, false}) {
+        EvaluationResult first = agent.evaluate(evalEnv(8, 7), 12, deterministic, 7);
+        EvaluationResult second = agent.evaluate(evalEnv(8, 7), 12, deterministic, 7);
+        assertThat(withoutTime(second)).isEqualTo(withoutTime(first));
+        assertThat(first.episodes()).isEqualTo(12);
+      }
+      // a different seed is a different set of episodes
+      assertThat(agent.evaluate(evalEnv(8, 8), 12, true, 8).scoreMean())
+          .isNotEqualTo(agent.evaluate(evalEnv(8, 7), 12, true, 7).scoreMean());
+    }
+  }
+
+  @Test
+  void evaluatingBetweenUpdatesLeavesTrainingExactlyAsWithout() throws IOException {
+    byte[] plain;
+    byte[] evaluated;
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent =
+            new PpoAgent(new VecCartPole(4, 500, SEED), PolicySettings.lstm64(), SEED, m)) {
+      trainUpdates(agent, quickstartPpo(), 6);
+      plain = state(agent);
+    }
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent =
+            new PpoAgent(new VecCartPole(4, 500, SEED), PolicySettings.lstm64(), SEED, m)) {
+      for (int i = 0; i < 6; i++) {
+        agent.collect(quickstartPpo());
+        agent.update(quickstartPpo(), 1e-3, 0.2);
+        agent.evaluate(evalEnv(3, 11), 5, i % 2 == 0, 11);
+      }
+      evaluated = state(agent);
+    }
+    assertThat(Arrays.equals(evaluated, plain)).as("agent state after 6 updates").isTrue();
+  }
+
+  @Test
+  void aSolvedCartPolePolicyActingGreedilyReachesTheStepLimitInEveryEpisode() {
+    try (NDManager m = NDManager.newBaseManager();
+        PpoAgent agent = new PpoAgent(new VecCartPole(8, 500, SEED), Settings.mlp64(), SEED, m)) {
+      PpoSpec ppo = quickstartPpo();
+      Deque<Double> last = new ArrayDeque<>();
+      // the quickstart's settings: the training window passes 475 within about 800 episodes
+      while (mean(last) <= 475 && agent.episodes() < 3000) {
+        for (VecEnv.Episode e : agent.collect(ppo)) {
+          last.addLast(e.score());
+          if (last.size() > 20) {
+            last.removeFirst();
+          }
+        }
+        agent.update(ppo, ppo.learningRate, ppo.clipRange);
+      }
+      assertThat(mean(last))
+          .as("training window at episode " + agent.episodes())
+          .isGreaterThan(475);
+
+      EvaluationResult greedy = agent.evaluate(evalEnv(8, 1234), 16, true, 1234);
+      System.out.printf(
+          "solved at episode %d (window %.1f): greedy %.1f ± %.1f, success %.0f %% in %.2f s%n",
+          agent.episodes(),
+          mean(last),
+          greedy.scoreMean(),
+          greedy.scoreStd(),
+          100 * greedy.successRate(),
+          greedy.seconds());
+      assertThat(greedy.episodes()).isEqualTo(16);
+      assertThat(greedy.scoreMean()).isEqualTo(500.0);
+      assertThat(greedy.successRate()).isEqualTo(1.0);
+      assertThat(greedy.lengthMean()).isEqualTo(500.0);
+    }
+  }
+
+  /** A fresh evaluation environment, seeded as the trainer seeds it: with the evaluation seed. */
+  private static VecEnv evalEnv(int copies, long seed) {
+    EnvironmentSpec spec = new EnvironmentSpec();
+    spec.name = EnvironmentName.CARTPOLE;
+    spec.maxStepsPerEpisode = 500;
+    return EnvFactory.forEvaluation(spec, copies, seed);
+  }
+
+  private static PpoSpec quickstartPpo() {
+    PpoSpec p = new PpoSpec();
+    p.learningRate = 1e-3;
+    p.rolloutSteps = 128;
+    p.minibatches = 4;
+    p.epochs = 4;
+    p.entropyCoef = 0.0;
+    return p;
+  }
+
+  private static void trainUpdates(PpoAgent agent, PpoSpec ppo, int updates) {
+    for (int i = 0; i < updates; i++) {
+      agent.collect(ppo);
+      agent.update(ppo, ppo.learningRate, ppo.clipRange);
+    }
+  }
+
+  private static EvaluationResult withoutTime(EvaluationResult r) {
+    return new EvaluationResult(
+        r.checkpoint(),
+        r.episode(),
+        r.episodes(),
+        r.deterministic(),
+        r.seed(),
+        r.scoreMean(),
+        r.scoreStd(),
+        r.successRate(),
+        r.lengthMean(),
+        0);
+  }
+
+  private static byte[] state(PpoAgent agent) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      agent.writeParameters(out);
+      agent.writeOptimizer(out);
+      agent.writeState(out);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static double mean(Deque<Double> xs) {
+    return xs.size() < 20 ? 0 : xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+  }
+}
