@@ -15,6 +15,7 @@ final class CrdReference {
   static final Set<String> KUBERNETES_TYPES =
       Set.of(
           "spec.trainer.resources",
+          "spec.environment.external.resources",
           "spec.trainer.tolerations",
           "spec.trainer.env",
           "spec.trainer.affinity",
@@ -106,7 +107,8 @@ final class CrdReference {
     String type = node.path("type").asText("any");
     if (KUBERNETES_TYPES.contains(path)) {
       return switch (path) {
-        case "spec.trainer.resources" -> "ResourceRequirements (Kubernetes)";
+        case "spec.trainer.resources", "spec.environment.external.resources" ->
+            "ResourceRequirements (Kubernetes)";
         case "spec.trainer.tolerations" -> "[]Toleration (Kubernetes)";
         case "spec.trainer.env" -> "[]EnvVar (Kubernetes)";
         default -> "[]Condition (Kubernetes)";

@@ -7,10 +7,15 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.trainer.TrainerNames;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.EnvironmentSpec;
+import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import dev.ratchet.api.v1alpha1.TrainerSpec;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -39,6 +44,9 @@ public final class TrainerPodFactory {
   static final String CONFIG_FILE = "trainer-config.json";
   static final String GPU_RESOURCE = "nvidia.com/gpu";
   static final long TRAINER_UID = 1000;
+
+  /** The container of an external environment's server (environment.name external). */
+  static final String ENVIRONMENT_CONTAINER = "environment";
 
   private final OperatorConfig settings;
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -76,47 +84,110 @@ public final class TrainerPodFactory {
     if (!trainer.annotations.isEmpty()) {
       podMeta.setAnnotations(new LinkedHashMap<>(trainer.annotations));
     }
-    return new PodBuilder()
-        .withMetadata(podMeta)
-        .withNewSpec()
-        .withRestartPolicy("Never") // the operator restarts from the latest checkpoint instead
-        // the trainer never talks to the API server: no service account token in the pod
-        .withAutomountServiceAccountToken(false)
-        .withTerminationGracePeriodSeconds(config.preemptGraceSeconds())
-        .withNodeSelector(trainer.nodeSelector)
-        .withTolerations(trainer.tolerations)
-        .withAffinity(trainer.affinity)
-        .withPriorityClassName(trainer.priorityClassName)
-        .withImagePullSecrets(trainer.imagePullSecrets)
-        .withServiceAccountName(trainer.serviceAccountName)
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(TRAINER_UID)
-        .withRunAsGroup(TRAINER_UID)
-        .withFsGroup(TRAINER_UID)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
-        .addNewContainer()
-        .withName("trainer")
-        .withImage(image)
-        .withEnv(env(trainer, secret))
-        // the trainer's one-line reason, or the log's tail if it died before writing one
-        .withTerminationMessagePath(TrainerEnv.TERMINATION_LOG_PATH)
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withResources(resources(trainer))
-        .addNewPort()
-        .withName("http")
-        .withContainerPort(settings.trainerPort())
-        .endPort()
-        .withNewReadinessProbe()
-        .withNewHttpGet()
-        .withPath("/healthz")
-        .withNewPort("http")
-        .endHttpGet()
-        .withPeriodSeconds(10)
-        .endReadinessProbe()
+    Pod pod =
+        new PodBuilder()
+            .withMetadata(podMeta)
+            .withNewSpec()
+            .withRestartPolicy("Never") // the operator restarts from the latest checkpoint instead
+            // the trainer never talks to the API server: no service account token in the pod
+            .withAutomountServiceAccountToken(false)
+            .withTerminationGracePeriodSeconds(config.preemptGraceSeconds())
+            .withNodeSelector(trainer.nodeSelector)
+            .withTolerations(trainer.tolerations)
+            .withAffinity(trainer.affinity)
+            .withPriorityClassName(trainer.priorityClassName)
+            .withImagePullSecrets(trainer.imagePullSecrets)
+            .withServiceAccountName(trainer.serviceAccountName)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(TRAINER_UID)
+            .withRunAsGroup(TRAINER_UID)
+            .withFsGroup(TRAINER_UID)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addNewContainer()
+            .withName("trainer")
+            .withImage(image)
+            .withEnv(env(trainer, secret))
+            // the trainer's one-line reason, or the log's tail if it died before writing one
+            .withTerminationMessagePath(TrainerEnv.TERMINATION_LOG_PATH)
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withResources(resources(trainer))
+            .addNewPort()
+            .withName("http")
+            .withContainerPort(settings.trainerPort())
+            .endPort()
+            .withNewReadinessProbe()
+            .withNewHttpGet()
+            .withPath("/healthz")
+            .withNewPort("http")
+            .endHttpGet()
+            .withPeriodSeconds(10)
+            .endReadinessProbe()
+            .withNewSecurityContext()
+            .withReadOnlyRootFilesystem(true)
+            .withAllowPrivilegeEscalation(false)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("config")
+            .withMountPath(CONFIG_DIR)
+            .withReadOnly(true)
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("scratch")
+            .withMountPath("/tmp")
+            .endVolumeMount()
+            .endContainer()
+            .addNewVolume()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(TrainerNames.configMap(run.getMetadata().getName(), config.attempt()))
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("scratch")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .endSpec()
+            .build();
+    if (config.environment().name == EnvironmentName.EXTERNAL) {
+      pod.getSpec().setInitContainers(List.of(environmentSidecar(config.environment())));
+    }
+    return pod;
+  }
+
+  /**
+   * The external environment's server as a native sidecar (an init container that keeps running):
+   * it starts before the trainer and is stopped when the trainer's container ends, so the pod ends
+   * with the trainer, as the run's lifecycle wants; it runs as locked down as the trainer.
+   */
+  private static Container environmentSidecar(EnvironmentSpec env) {
+    ExternalEnvironmentSpec external = env.external;
+    if (external == null || external.image == null || external.image.isBlank()) {
+      throw new IllegalArgumentException(
+          "spec.environment.external.image is required on a cluster: the environment server"
+              + " runs there as a sidecar container of that image");
+    }
+    return new ContainerBuilder()
+        .withName(ENVIRONMENT_CONTAINER)
+        .withImage(external.image)
+        .withCommand(external.command)
+        .withRestartPolicy("Always")
+        .addNewEnv()
+        .withName(TrainerEnv.ENVIRONMENT_PORT)
+        .withValue(Integer.toString(external.port))
+        .endEnv()
+        .addNewEnv()
+        .withName(TrainerEnv.ENVIRONMENT_NUM_ENVS)
+        .withValue(Integer.toString(env.numEnvs))
+        .endEnv()
+        .withResources(external.resources)
         .withNewSecurityContext()
         .withReadOnlyRootFilesystem(true)
         .withAllowPrivilegeEscalation(false)
@@ -125,27 +196,9 @@ public final class TrainerPodFactory {
         .endCapabilities()
         .endSecurityContext()
         .addNewVolumeMount()
-        .withName("config")
-        .withMountPath(CONFIG_DIR)
-        .withReadOnly(true)
-        .endVolumeMount()
-        .addNewVolumeMount()
         .withName("scratch")
         .withMountPath("/tmp")
         .endVolumeMount()
-        .endContainer()
-        .addNewVolume()
-        .withName("config")
-        .withNewConfigMap()
-        .withName(TrainerNames.configMap(run.getMetadata().getName(), config.attempt()))
-        .endConfigMap()
-        .endVolume()
-        .addNewVolume()
-        .withName("scratch")
-        .withNewEmptyDir()
-        .endEmptyDir()
-        .endVolume()
-        .endSpec()
         .build();
   }
 

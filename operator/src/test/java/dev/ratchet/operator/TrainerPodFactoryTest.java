@@ -1,6 +1,7 @@
 package dev.ratchet.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ratchet.api.trainer.TrainerConfig;
@@ -175,6 +176,56 @@ class TrainerPodFactoryTest {
     assertThat(read.attempt()).isEqualTo(1);
     assertThat(read.moe().alphaEntropyCoef).isEqualTo(0.1);
     assertThat(read.storage().bucket()).isEqualTo("ratchet-checkpoints");
+  }
+
+  @Test
+  void anExternalEnvironmentRunsAsANativeSidecarWithItsPortCopiesAndResources() throws Exception {
+    TrainingRun run = externalRun();
+    run.getSpec().environment.external.image = "registry.example/envs/cartpole:1";
+    run.getSpec().environment.external.resources =
+        new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+            .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
+            .build();
+
+    Pod pod = new TrainerPodFactory(SETTINGS).build(run, config(run, 1), "s").pod();
+
+    assertThat(pod.getSpec().getContainers())
+        .extracting(Container::getName)
+        .containsExactly("trainer");
+    Container env = pod.getSpec().getInitContainers().get(0);
+    assertThat(env.getName()).isEqualTo("environment");
+    assertThat(env.getRestartPolicy())
+        .as("a native sidecar: stopped when the trainer ends")
+        .isEqualTo("Always");
+    assertThat(env.getImage()).isEqualTo("registry.example/envs/cartpole:1");
+    assertThat(env.getCommand())
+        .containsExactly("ratchet-env-serve", "gymnasium:CartPole-v1", "--success", "truncated");
+    assertThat(env.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactly("RATCHET_ENV_PORT=50061", "RATCHET_ENV_NUM_ENVS=8");
+    assertThat(env.getResources().getLimits().get("cpu").toString()).isEqualTo("2");
+    assertThat(env.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(env.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(env.getEnv()).noneMatch(e -> e.getValueFrom() != null); // no credentials
+  }
+
+  @Test
+  void anExternalEnvironmentWithoutAnImageIsRefusedNamingTheField() throws Exception {
+    TrainingRun run = externalRun();
+    run.getSpec().environment.external.image = null;
+
+    assertThatThrownBy(() -> new TrainerPodFactory(SETTINGS).build(run, config(run, 1), "s"))
+        .hasMessageStartingWith("spec.environment.external.image is required on a cluster");
+  }
+
+  private static TrainingRun externalRun() throws Exception {
+    TrainingRun run =
+        new TrainingRunReader()
+            .read(Files.readString(Path.of("../examples/gymnasium-cartpole.yaml")))
+            .run();
+    run.getMetadata().setNamespace("research");
+    run.getMetadata().setUid("uid-5678");
+    return run;
   }
 
   @Test

@@ -21,8 +21,8 @@ public final class EnvironmentChecks {
    * episodes would need copies of their own, and the server runs only the training ones.
    */
   public static final String EXTERNAL_EVALUATION =
-      "is not available with environment.name external yet: the environment server runs only the"
-          + " training copies; remove it";
+      "is not supported with environment.name external yet (its server serves the training copies"
+          + " only); remove it and evaluate with the training window";
 
   private EnvironmentChecks() {}
 

@@ -6,6 +6,15 @@ public final class TrainerEnv {
   /** Path of the attempt's {@link TrainerConfig} JSON file. */
   public static final String CONFIG = "RATCHET_TRAINER_CONFIG";
 
+  /**
+   * Told to an external environment's server (a local child process or a sidecar): the port to
+   * listen on. ratchet-env-serve reads it.
+   */
+  public static final String ENVIRONMENT_PORT = "RATCHET_ENV_PORT";
+
+  /** Told to an external environment's server: the copies to run (environment.numEnvs). */
+  public static final String ENVIRONMENT_NUM_ENVS = "RATCHET_ENV_NUM_ENVS";
+
   /** S3 access key, from the storage Secret's {@code accessKey}. */
   public static final String S3_ACCESS_KEY = "AWS_ACCESS_KEY_ID";
 

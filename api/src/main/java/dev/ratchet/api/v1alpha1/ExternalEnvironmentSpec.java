@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,11 @@ public class ExternalEnvironmentSpec {
   @JsonPropertyDescription(
       "The container image of the server, for a sidecar on a cluster (unused in local mode).")
   public String image;
+
+  @JsonPropertyDescription(
+      "CPU and memory of the sidecar on a cluster (unused in local mode); the trainer's own are"
+          + " trainer.resources.")
+  public ResourceRequirements resources;
 
   @Default("60")
   @Min(1)

@@ -1,5 +1,6 @@
 package dev.ratchet.cli.local;
 
+import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import java.io.IOException;
@@ -19,12 +20,10 @@ final class EnvironmentProcess {
   /** The attempt's file with the server's output. */
   static final String LOG_FILE = "environment.log";
 
-  /**
-   * Told to the server: the port to listen on and the copies to run (ratchet-env-serve reads them).
-   */
-  static final String PORT_VARIABLE = "RATCHET_ENV_PORT";
+  /** Told to the server: the port to listen on and the copies to run. */
+  static final String PORT_VARIABLE = TrainerEnv.ENVIRONMENT_PORT;
 
-  static final String NUM_ENVS_VARIABLE = "RATCHET_ENV_NUM_ENVS";
+  static final String NUM_ENVS_VARIABLE = TrainerEnv.ENVIRONMENT_NUM_ENVS;
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 

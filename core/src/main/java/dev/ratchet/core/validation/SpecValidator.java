@@ -95,15 +95,6 @@ public final class SpecValidator {
               }
             }),
         new Rule(List.of("spec.evaluation"), v -> checkEvaluationMetrics(spec, v)),
-        new Rule(
-            List.of("spec.environment.name"),
-            v -> {
-              if (spec.evaluation != null
-                  && spec.environment != null
-                  && spec.environment.name == EnvironmentName.EXTERNAL) {
-                v.add(new Violation("spec.evaluation", EnvironmentChecks.EXTERNAL_EVALUATION));
-              }
-            }),
         new Rule(List.of("spec.checkpoints.storage.bucket"), v -> checkInitFrom(spec, v)),
         new Rule(List.of(), v -> checkTrainerEnv(spec, v)),
         new Rule(List.of(), v -> checkTrainerPod(spec.trainer, v)));
@@ -358,6 +349,10 @@ public final class SpecValidator {
   /** Every watched or ranking metric that comes from evaluation needs spec.evaluation. */
   private static void checkEvaluationMetrics(TrainingRunSpec spec, List<Violation> violations) {
     if (spec.evaluation != null) {
+      if (spec.environment != null && spec.environment.name == EnvironmentName.EXTERNAL) {
+        // the environment server serves the training copies only
+        violations.add(new Violation("spec.evaluation", EnvironmentChecks.EXTERNAL_EVALUATION));
+      }
       return;
     }
     Map<String, RunMetric> watched = new LinkedHashMap<>();

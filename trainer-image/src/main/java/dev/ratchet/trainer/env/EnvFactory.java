@@ -49,6 +49,11 @@ public final class EnvFactory {
       case DUNGEON -> new VecDungeon(n, maxSteps, seed, EnvironmentChecks.dungeon(spec));
       case INTERCEPT -> new VecIntercept(n, maxSteps, seed, EnvironmentChecks.intercept(spec));
       case EXTERNAL -> {
+        if (!faults) {
+          // the server serves the training copies only; validation refuses spec.evaluation here
+          throw new IllegalArgumentException(
+              "evaluation of an external environment is not supported: remove spec.evaluation");
+        }
         // the server's own time limit ends its episodes: maxStepsPerEpisode is not sent
         ExternalEnvironmentSpec e = EnvironmentChecks.external(spec);
         yield RemoteVecEnv.connect(
