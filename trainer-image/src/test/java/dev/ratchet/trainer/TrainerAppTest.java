@@ -303,7 +303,11 @@ class TrainerAppTest {
     assertThat(r.code()).as(r.err()).isZero();
 
     List<CheckpointManifest> manifests = manifests("evaluated");
-    assertThat(manifests).hasSizeGreaterThanOrEqualTo(5); // episodes 20, 40, 60, 80 and the end
+    // a checkpoint at each 20 episodes and the end, less the queued ones a newer one superseded
+    // while uploads fell behind (a best one only by a better one): the first best and the end stay
+    assertThat(manifests).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(manifests.get(0).kind()).isEqualTo(CheckpointKind.BEST);
+    assertThat(manifests.get(manifests.size() - 1).kind()).isEqualTo(CheckpointKind.PHASE_END);
     double best = Double.NEGATIVE_INFINITY;
     for (CheckpointManifest m : manifests) {
       EvaluationResult e = m.evaluation();
