@@ -133,6 +133,20 @@ class ExternalEnvironmentTrainerTest {
   }
 
   @Test
+  void evaluationEpisodesAreRefusedBesideAnExternalEnvironment() throws Exception {
+    // e.g. ratchet evaluate of such a run: its episodes would take over the training copies
+    ObjectNode c = config("evaluate", 1, 10, null, PythonEnvServer.freePort());
+    c.set("evaluation", json.valueToTree(Map.of("episodes", 8, "deterministic", true, "seed", 1)));
+    Result r = run(c);
+    assertThat(r.code()).isEqualTo(TrainerExitCodes.BAD_CONFIG);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "ratchet-trainer: bad config: evaluation is not supported with environment.name"
+                + " external yet (its server serves the training copies only); remove it and"
+                + " evaluate with the training window");
+  }
+
+  @Test
   void aServerThatDiesMidRunEndsTheAttemptWithTheEnvironmentExitCode() throws Exception {
     try (PythonEnvServer server =
         PythonEnvServer.start(

@@ -351,11 +351,7 @@ public final class SpecValidator {
     if (spec.evaluation != null) {
       if (spec.environment != null && spec.environment.name == EnvironmentName.EXTERNAL) {
         // the environment server serves the training copies only
-        violations.add(
-            new Violation(
-                "spec.evaluation",
-                "is not supported with environment.name external yet (its server serves the"
-                    + " training copies only); remove it and evaluate with the training window"));
+        violations.add(new Violation("spec.evaluation", EnvironmentChecks.EXTERNAL_EVALUATION));
       }
       return;
     }

@@ -1,10 +1,12 @@
 package dev.ratchet.trainer.env;
 
 import dev.ratchet.api.environment.EnvironmentChecks;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.ExternalEnvironmentSpec;
 import dev.ratchet.trainer.env.dungeon.VecDungeon;
 import dev.ratchet.trainer.env.intercept.VecIntercept;
+import dev.ratchet.trainer.env.remote.EnvironmentMismatchException;
 import dev.ratchet.trainer.env.remote.RemoteVecEnv;
 import java.time.Duration;
 
@@ -30,6 +32,10 @@ public final class EnvFactory {
    * what a checkpoint's policy reaches).
    */
   public static VecEnv forEvaluation(EnvironmentSpec spec, int numEnvs, long seed) {
+    if (spec.name == EnvironmentName.EXTERNAL) {
+      // validation refuses spec.evaluation with an external environment; this is the last guard
+      throw new EnvironmentMismatchException("evaluation " + EnvironmentChecks.EXTERNAL_EVALUATION);
+    }
     return create(spec, numEnvs, seed, false);
   }
 
