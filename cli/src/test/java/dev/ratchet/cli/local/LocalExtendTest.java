@@ -12,9 +12,6 @@ import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
-import dev.ratchet.cli.RatchetCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,8 +45,8 @@ class LocalExtendTest {
                 "      episode: 150\n");
     assertThat(base).contains("episode: 150\n  checkpoints:");
     Path first = Files.writeString(workdir.resolve("first.yaml"), base);
-    Result one = run(first, workdir);
-    assertThat(one.code()).as(one.out()).isZero();
+    LocalRuns.Output one = LocalRuns.runFile(first, workdir);
+    assertThat(one.code()).as(one.text()).isZero();
     TrainingRunStatus ended = status(workdir);
     assertThat(ended.state).isEqualTo(RunState.SUCCEEDED);
     String phaseEnd = "ep-000000150-a" + String.format("%04d", ended.attempt);
@@ -61,10 +58,10 @@ class LocalExtendTest {
             "  - name: polish\n    until: {episode: 250}\n    overrides: {learningRate: 0.0003}\n"
                 + "  checkpoints:");
     Path second = Files.writeString(workdir.resolve("second.yaml"), extended);
-    Result two = run(second, workdir);
+    LocalRuns.Output two = LocalRuns.runFile(second, workdir);
 
-    assertThat(two.code()).as(two.out()).isZero();
-    assertThat(two.out())
+    assertThat(two.code()).as(two.text()).isZero();
+    assertThat(two.text())
         .contains(
             "Run "
                 + RUN
@@ -94,27 +91,6 @@ class LocalExtendTest {
     assertThat(config.ppo().learningRate).isEqualTo(3e-4);
     // what the first run stored is still there, unchanged
     assertThat(manifest(workdir, phaseEnd).kind()).isEqualTo(CheckpointKind.PHASE_END);
-  }
-
-  private record Result(int code, String out) {}
-
-  private Result run(Path file, Path workdir) throws Exception {
-    StringWriter out = new StringWriter();
-    int code =
-        RatchetCommand.newCommandLine(workdir)
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(out))
-            .execute(
-                "local",
-                "run",
-                file.toString(),
-                "--workdir",
-                workdir.toString(),
-                "--port",
-                Integer.toString(LocalRunTest.freePort()),
-                "--trainer-jar",
-                LocalRunTest.trainerJar().toString());
-    return new Result(code, out.toString());
   }
 
   private TrainingRunStatus status(Path workdir) throws Exception {

@@ -28,6 +28,32 @@ public final class LocalRuns {
     }
   }
 
+  /** What a {@code ratchet local run} printed (stdout and stderr together) and its exit code. */
+  public record Output(int code, String text) {}
+
+  /**
+   * Runs {@code ratchet local run FILE} as a user would, in {@code workdir} (also its current
+   * folder), on a free port, with the packaged trainer jar.
+   */
+  public static Output runFile(Path file, Path workdir) throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code =
+        dev.ratchet.cli.RatchetCommand.newCommandLine(workdir)
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(out))
+            .execute(
+                "local",
+                "run",
+                file.toString(),
+                "--workdir",
+                workdir.toString(),
+                "--port",
+                Integer.toString(LocalRunTest.freePort()),
+                "--trainer-jar",
+                LocalRunTest.trainerJar().toString());
+    return new Output(code, out.toString());
+  }
+
   /** The packaged trainer jar the runs start. */
   public static Path trainerJar() throws java.io.IOException {
     return LocalRunTest.trainerJar();

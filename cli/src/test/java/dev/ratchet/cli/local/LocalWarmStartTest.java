@@ -8,11 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ratchet.api.trainer.EpisodeRecord;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
-import dev.ratchet.cli.RatchetCommand;
 import dev.ratchet.cli.runs.LocalRunSource;
 import dev.ratchet.cli.runs.RunSource;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +36,10 @@ class LocalWarmStartTest {
   @BeforeAll
   static void trainTheSource() throws Exception {
     workdir = Files.createTempDirectory("ratchet-warm");
-    Result r = run(Path.of("..", "examples", "cartpole-quickstart.yaml").toAbsolutePath());
-    assertThat(r.code()).as(r.out()).isZero();
+    LocalRuns.Output r =
+        LocalRuns.runFile(
+            Path.of("..", "examples", "cartpole-quickstart.yaml").toAbsolutePath(), workdir);
+    assertThat(r.code()).as(r.text()).isZero();
     source = status("cartpole-quickstart");
     assertThat(source.state).isEqualTo(RunState.SUCCEEDED);
     sourceFiles = files("cartpole-quickstart");
@@ -50,9 +49,9 @@ class LocalWarmStartTest {
   void aRunStartedFromTheBestCheckpointPlaysAtItsLevelFromItsFirstEpisodes() throws Exception {
     Path file = variant("cartpole-warm", "[64, 64]");
 
-    Result r = run(file);
+    LocalRuns.Output r = LocalRuns.runFile(file, workdir);
 
-    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(r.code()).as(r.text()).isZero();
     TrainingRunStatus warm = status("cartpole-warm");
     assertThat(warm.state).isEqualTo(RunState.SUCCEEDED);
     assertThat(warm.initializedFrom).isEqualTo(source.bestCheckpoint.uri);
@@ -69,10 +68,10 @@ class LocalWarmStartTest {
   void aRunWhoseNetworkDiffersIsRefusedAtOnceNamingSpecInitFrom() throws Exception {
     Path file = variant("cartpole-narrow", "[32, 32]");
 
-    Result r = run(file);
+    LocalRuns.Output r = LocalRuns.runFile(file, workdir);
 
     TrainingRunStatus narrow = status("cartpole-narrow");
-    assertThat(narrow.state).as(r.out()).isEqualTo(RunState.FAILED);
+    assertThat(narrow.state).as(r.text()).isEqualTo(RunState.FAILED);
     assertThat(narrow.attempt).isEqualTo(1);
     assertThat(narrow.message)
         .contains("refused the warm start's checkpoint (exit code 4)")
@@ -95,27 +94,6 @@ class LocalWarmStartTest {
                 "  phases:", "  initFrom:\n    uri: " + source.bestCheckpoint.uri + "\n  phases:");
     assertThat(text).contains("initFrom:").contains("episode: 60\n");
     return Files.writeString(workdir.resolve(name + ".yaml"), text);
-  }
-
-  private record Result(int code, String out) {}
-
-  private static Result run(Path file) throws Exception {
-    StringWriter out = new StringWriter();
-    int code =
-        RatchetCommand.newCommandLine(workdir)
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(out))
-            .execute(
-                "local",
-                "run",
-                file.toString(),
-                "--workdir",
-                workdir.toString(),
-                "--port",
-                Integer.toString(LocalRunTest.freePort()),
-                "--trainer-jar",
-                LocalRunTest.trainerJar().toString());
-    return new Result(code, out.toString());
   }
 
   private static TrainingRunStatus status(String name) throws Exception {

@@ -24,7 +24,6 @@ import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,22 +69,8 @@ class EvaluateCommandTest {
             .replace("  divergence:", "  evaluation:\n    episodes: 8\n  divergence:");
     assertThat(yaml).contains("metric: evalScoreMean").contains("evaluation:");
     Path file = Files.writeString(workdir.resolve(RUN + ".yaml"), yaml);
-    StringWriter out = new StringWriter();
-    int code =
-        RatchetCommand.newCommandLine(workdir)
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(out))
-            .execute(
-                "local",
-                "run",
-                file.toString(),
-                "--workdir",
-                workdir.toString(),
-                "--port",
-                Integer.toString(freePort()),
-                "--trainer-jar",
-                LocalRuns.trainerJar().toString());
-    assertThat(code).as(out.toString()).isZero();
+    LocalRuns.Output run = LocalRuns.runFile(file, workdir);
+    assertThat(run.code()).as(run.text()).isZero();
     status =
         new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -317,11 +302,5 @@ class EvaluateCommandTest {
         e.scoreStd(),
         e.successRate(),
         e.lengthMean());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
