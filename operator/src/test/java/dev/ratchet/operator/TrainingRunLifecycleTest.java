@@ -13,6 +13,7 @@ import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.api.v1alpha1.UntilSpec;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -282,6 +283,36 @@ class TrainingRunLifecycleTest {
         .singleElement()
         .satisfies(h -> assertThat(h.from + "->" + h.to).isEqualTo("train->polish"));
     assertThat(events("extended")).extracting(Event::getReason).contains("Extended");
+  }
+
+  @Test
+  void anExternalEnvironmentsServerIsCreatedOnTheApiServerAsTheTrainerPodsSidecar()
+      throws Exception {
+    TrainingRun run = TrainingRunReconcilerTest.example("gymnasium-cartpole.yaml", "gym");
+    run.getSpec().environment.external.image = "registry.example/envs/gymnasium:1";
+    client.resources(TrainingRun.class).inNamespace(NS).resource(run).create();
+
+    awaitPod("gym-a1");
+    Pod pod = client.pods().inNamespace(NS).withName("gym-a1").get();
+
+    assertThat(pod.getSpec().getContainers())
+        .extracting(io.fabric8.kubernetes.api.model.Container::getName)
+        .containsExactly("trainer");
+    assertThat(pod.getSpec().getInitContainers())
+        .singleElement()
+        .satisfies(
+            sidecar -> {
+              assertThat(sidecar.getName()).isEqualTo("environment");
+              assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
+              assertThat(sidecar.getImage()).isEqualTo("registry.example/envs/gymnasium:1");
+              assertThat(sidecar.getCommand()).startsWith("ratchet-env-serve");
+              assertThat(sidecar.getEnv())
+                  .extracting(e -> e.getName() + "=" + e.getValue())
+                  .containsExactly("RATCHET_ENV_PORT=50061", "RATCHET_ENV_NUM_ENVS=8");
+            });
+    // the trainer reaches the server on the pod's own loopback, at the spec's port
+    TrainerConfig config = trainer.config("gym-a1");
+    assertThat(config.environment().external.port).isEqualTo(50061);
   }
 
   @Test
