@@ -57,30 +57,13 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Folder to write report.md and the charts to, relative to the current one.")
   Path outDir;
 
-  /** Episodes per row of the segment table, or null for none. */
-  Integer every;
+  @Mixin SegmentOption segments;
 
   @Mixin RunSourceOptions source;
 
   @Spec CommandSpec spec;
 
   @ParentCommand RatchetCommand ratchet;
-
-  /** Refused while parsing, so a wrong N is a usage mistake (exit 2) named after its option. */
-  @Option(
-      names = "--every",
-      paramLabel = "N",
-      description =
-          "Add a table of every run's figures per N episodes (1–N, N+1–2N…), the same stretches"
-              + " for every run.")
-  void every(int n) {
-    if (n < 1) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--every takes the episodes per segment, 1 or more (e.g. --every 500), not " + n);
-    }
-    every = n;
-  }
 
   @Override
   public Integer call() {
@@ -103,7 +86,7 @@ public final class CompareCommand implements Callable<Integer> {
       Path dir = currentDirectory().resolve(outDir);
       Path report;
       try {
-        report = CompareWriter.write(inputs, settings, dir, every);
+        report = CompareWriter.write(inputs, settings, dir, segments.every());
       } catch (IOException e) {
         throw new RunSourceException(
             "cannot write the comparison to " + dir + ": " + e.getMessage());

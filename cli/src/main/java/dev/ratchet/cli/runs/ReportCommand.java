@@ -9,8 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code ratchet report NAME [--out DIR]}: report.md and PNG charts from the run's records. By
@@ -38,24 +38,7 @@ public final class ReportCommand extends RunVerb {
               + "NAME).")
   Path outDir;
 
-  /** Episodes per row of the segment table, or null for none. */
-  Integer every;
-
-  /** Refused while parsing, so a wrong N is a usage mistake (exit 2) named after its option. */
-  @Option(
-      names = "--every",
-      paramLabel = "N",
-      description =
-          "Add a table of the figures of every N episodes (1–N, N+1–2N…): score mean, std and"
-              + " max, success rate, alpha entropy mean with a router.")
-  void every(int n) {
-    if (n < 1) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--every takes the episodes per segment, 1 or more (e.g. --every 500), not " + n);
-    }
-    every = n;
-  }
+  @Mixin SegmentOption segments;
 
   @Override
   int run(RunSource runs, TrainingRun run, PrintWriter out) throws RunSourceException {
@@ -65,7 +48,7 @@ public final class ReportCommand extends RunVerb {
             : source.workdir != null
                 ? currentDirectory().resolve(source.workdir).resolve(name).resolve("report")
                 : currentDirectory().resolve(CLUSTER_REPORT_PREFIX + name);
-    Path report = write(runs, run, dir, every);
+    Path report = write(runs, run, dir, segments.every());
     out.println("Report of " + name + ": " + report);
     return 0;
   }
