@@ -44,4 +44,22 @@ public record EvaluationResult(
         lengthMean,
         seconds);
   }
+
+  /**
+   * The same result with its wall time zeroed: what two evaluations of the same checkpoint,
+   * episodes and seed must agree on.
+   */
+  public EvaluationResult withoutSeconds() {
+    return new EvaluationResult(
+        checkpoint,
+        episode,
+        episodes,
+        deterministic,
+        seed,
+        scoreMean,
+        scoreStd,
+        successRate,
+        lengthMean,
+        0);
+  }
 }

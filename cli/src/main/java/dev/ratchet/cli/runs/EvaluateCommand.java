@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -254,7 +253,7 @@ public final class EvaluateCommand extends RunVerb {
               + ", seed "
               + own.seed()
               + (same
-                  ? Objects.equals(withoutTime(own), withoutTime(e))
+                  ? own.withoutSeconds().equals(e.withoutSeconds())
                       ? "; the same episodes, identical figures)"
                       : "; the same episodes, DIFFERENT figures)"
                   : ")"));
@@ -264,10 +263,5 @@ public final class EvaluateCommand extends RunVerb {
 
   private static void row(StringBuilder b, String label, String value) {
     b.append(String.format("  %-11s %s%n", label, value));
-  }
-
-  private static List<Object> withoutTime(EvaluationResult e) {
-    return java.util.Arrays.asList(
-        e.episode(), e.episodes(), e.scoreMean(), e.scoreStd(), e.successRate(), e.lengthMean());
   }
 }

@@ -160,7 +160,7 @@ class EvaluateCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     CheckpointManifest best = manifest(status.bestCheckpoint.id);
     EvaluationResult again = json.readValue(out.toFile(), EvaluationResult.class);
-    assertThat(withoutTime(again)).isEqualTo(withoutTime(best.evaluation()));
+    assertThat(again.withoutSeconds()).isEqualTo(best.evaluation().withoutSeconds());
     assertThat(r.out())
         .contains("Evaluated " + best.id() + " of " + RUN)
         .contains("8 greedy, seed 43")
@@ -256,8 +256,8 @@ class EvaluateCommandTest {
 
       assertThat(r.code()).as(r.err()).isZero();
       EvaluationResult fromCluster = json.readValue(out.toFile(), EvaluationResult.class);
-      assertThat(withoutTime(fromCluster))
-          .isEqualTo(withoutTime(manifest(status.bestCheckpoint.id).evaluation()));
+      assertThat(fromCluster.withoutSeconds())
+          .isEqualTo(manifest(status.bestCheckpoint.id).evaluation().withoutSeconds());
       assertThat(r.out()).contains("the same episodes, identical figures");
     }
   }
@@ -289,18 +289,5 @@ class EvaluateCommandTest {
 
   private CheckpointManifest manifest(String id) throws Exception {
     return manifests().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
-  }
-
-  private static List<Object> withoutTime(EvaluationResult e) {
-    return List.of(
-        e.checkpoint(),
-        e.episode(),
-        e.episodes(),
-        e.deterministic(),
-        e.seed(),
-        e.scoreMean(),
-        e.scoreStd(),
-        e.successRate(),
-        e.lengthMean());
   }
 }
