@@ -1,5 +1,6 @@
 package dev.ratchet.operator;
 
+import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.TrainingRun;
@@ -9,6 +10,7 @@ import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.EventType;
+import dev.ratchet.core.supervisor.SourceRun;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.core.supervisor.TrainerPhase;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -77,6 +79,26 @@ final class KubernetesPlatform implements Platform {
       return storage.open(run);
     } catch (RunStorage.UnavailableException e) {
       throw new StorageException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public SourceRun sourceRun(String name) {
+    TrainingRun source;
+    try {
+      source = client.resources(TrainingRun.class).inNamespace(namespace()).withName(name).get();
+    } catch (KubernetesClientException e) {
+      return new SourceRun(name, null, null, List.of(), e.getMessage());
+    }
+    if (source == null) {
+      return SourceRun.missing(name);
+    }
+    try {
+      List<String> committed =
+          storage.open(source).list().committed().stream().map(CheckpointManifest::id).toList();
+      return new SourceRun(name, source.getSpec(), source.getStatus(), committed, null);
+    } catch (RunStorage.UnavailableException | StorageException e) {
+      return SourceRun.unlisted(name, source.getSpec(), source.getStatus(), e.getMessage());
     }
   }
 

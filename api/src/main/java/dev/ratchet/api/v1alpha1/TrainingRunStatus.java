@@ -33,7 +33,7 @@ public class TrainingRunStatus {
 
   @JsonPropertyDescription(
       "s3:// URI of the checkpoint whose parameters the run started from (spec.initFrom), once an"
-          + " attempt started from it.")
+          + " attempt started from it; a source named by run is resolved once and pinned here.")
   public String initializedFrom;
 
   @JsonPropertyDescription("Name of the pod (or local process) running the current attempt.")

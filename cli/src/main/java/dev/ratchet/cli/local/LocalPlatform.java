@@ -1,30 +1,38 @@
 package dev.ratchet.cli.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.v1alpha1.ManualRollbackSpec;
 import dev.ratchet.api.v1alpha1.RunState;
+import dev.ratchet.api.v1alpha1.StorageSpec;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunSpec;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.cli.runs.LocalRunSource;
+import dev.ratchet.cli.runs.RunSourceException;
 import dev.ratchet.core.platform.Platform;
 import dev.ratchet.core.platform.ProgressReader;
 import dev.ratchet.core.platform.SupervisionLoop;
 import dev.ratchet.core.platform.SupervisorMetrics;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.storage.S3CheckpointStore;
+import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.EventType;
 import dev.ratchet.core.supervisor.PlatformDefaults;
 import dev.ratchet.core.supervisor.RunContext;
+import dev.ratchet.core.supervisor.SourceRun;
 import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.supervisor.SuspendWording;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import dev.ratchet.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -90,14 +98,13 @@ public final class LocalPlatform implements Platform {
             new PlatformDefaults(
                 s3.endpoint(), true, freePort(), PREEMPT_GRACE_SECONDS, SUSPEND_WORDING));
     this.loop = new SupervisionLoop(supervisor, new SupervisorMetrics(metrics), clock);
-    TrainingRunSpec spec = run.getSpec();
-    this.store =
-        new S3CheckpointStore(
-            dev.ratchet.cli.runs.LocalRunSource.access(s3).client(),
-            spec.checkpoints.storage.bucket,
-            spec.checkpoints.storage.prefix,
-            NAMESPACE,
-            run.getMetadata().getName());
+    this.store = storeOf(run.getSpec().checkpoints.storage, run.getMetadata().getName());
+  }
+
+  /** A local run's checkpoints, in the embedded server. */
+  private CheckpointStore storeOf(StorageSpec storage, String name) {
+    return new S3CheckpointStore(
+        LocalRunSource.access(s3).client(), storage.bucket, storage.prefix, NAMESPACE, name);
   }
 
   private static int freePort() {
@@ -179,6 +186,29 @@ public final class LocalPlatform implements Platform {
   @Override
   public CheckpointStore storage() {
     return store;
+  }
+
+  @Override
+  public SourceRun sourceRun(String name) {
+    Path workdir = runDir.getParent();
+    if (!Files.isRegularFile(workdir.resolve(name).resolve(RUN_FILE))) {
+      return SourceRun.missing(name);
+    }
+    TrainingRun source;
+    try {
+      source = new LocalRunSource(workdir).read(name);
+    } catch (RunSourceException e) {
+      return new SourceRun(name, null, null, List.of(), e.getMessage());
+    }
+    try {
+      List<String> committed =
+          storeOf(source.getSpec().checkpoints.storage, name).list().committed().stream()
+              .map(CheckpointManifest::id)
+              .toList();
+      return new SourceRun(name, source.getSpec(), source.getStatus(), committed, null);
+    } catch (StorageException e) {
+      return SourceRun.unlisted(name, source.getSpec(), source.getStatus(), e.getMessage());
+    }
   }
 
   @Override

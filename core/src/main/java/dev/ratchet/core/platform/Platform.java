@@ -3,6 +3,7 @@ package dev.ratchet.core.platform;
 import dev.ratchet.core.storage.CheckpointStore;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.EventType;
+import dev.ratchet.core.supervisor.SourceRun;
 import dev.ratchet.core.supervisor.TrainerObservation;
 
 /**
@@ -34,6 +35,13 @@ public interface Platform {
    *     the message says what to fix
    */
   CheckpointStore storage();
+
+  /**
+   * The run a warm start names ({@code spec.initFrom.run}), in this run's namespace (or workdir):
+   * its spec, status and committed checkpoints; {@link SourceRun#missing} when there is no such
+   * run. Asked only until the run has started from it. Only reads.
+   */
+  SourceRun sourceRun(String name);
 
   /** Starts an attempt's trainer with its config; nothing when that attempt is already started. */
   void start(Action.StartAttempt start);

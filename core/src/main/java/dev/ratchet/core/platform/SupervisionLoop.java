@@ -76,6 +76,9 @@ public final class SupervisionLoop {
       observation = Observation.storageUnavailable(trainer, reply.report(), e.getMessage());
     }
 
+    if (Supervisor.needsWarmStartSource(run.spec(), status)) {
+      observation = observation.withWarmStartSource(platform.sourceRun(run.spec().initFrom.run));
+    }
     Decision decision = supervisor.decide(run, status, observation, clock.instant());
     TrainingRunStatus decided = decision.status();
     for (Action action : decision.actions()) {

@@ -179,7 +179,8 @@ final class AttemptLauncher {
         a.phaseStartEpisode,
         a.untilEpisode,
         uri,
-        t.status.hyperparameterScale);
+        t.status.hyperparameterScale,
+        WarmStartPolicy.uri(t.spec, t.status));
   }
 
   /**

@@ -44,6 +44,7 @@ public final class CheckpointEvaluationConfig {
             phases.countStart(spec, phase),
             phases.phaseEndEpisode(spec, phase),
             checkpointUri,
+            null,
             null)
         .withEvaluation(evaluation);
   }

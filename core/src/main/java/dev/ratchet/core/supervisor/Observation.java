@@ -26,6 +26,8 @@ import java.util.List;
  *     report), or null; a trainer that does not answer at all is not a problem here
  * @param storageProblem why the run's checkpoints could not be listed (storage down, a missing
  *     Secret), or null: nothing is decided without them, the run waits and says why
+ * @param warmStartSource the run {@code spec.initFrom.run} names, looked up only while the run has
+ *     not started from it yet ({@link WarmStartPolicy#needsSource}); null otherwise
  */
 public record Observation(
     TrainerObservation trainer,
@@ -34,7 +36,8 @@ public record Observation(
     List<String> rejectedCheckpoints,
     List<EpisodeRecord> episodes,
     String progressProblem,
-    String storageProblem) {
+    String storageProblem,
+    SourceRun warmStartSource) {
 
   public Observation {
     checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
@@ -51,13 +54,14 @@ public record Observation(
       List<String> rejectedCheckpoints,
       List<EpisodeRecord> episodes,
       String progressProblem) {
-    this(trainer, progress, checkpoints, rejectedCheckpoints, episodes, progressProblem, null);
+    this(
+        trainer, progress, checkpoints, rejectedCheckpoints, episodes, progressProblem, null, null);
   }
 
   /** The run's storage could not be listed: the brain waits for it. */
   public static Observation storageUnavailable(
       TrainerObservation trainer, ProgressReport progress, String problem) {
-    return new Observation(trainer, progress, List.of(), List.of(), List.of(), null, problem);
+    return new Observation(trainer, progress, List.of(), List.of(), List.of(), null, problem, null);
   }
 
   /** An observation whose progress could be read (or was not answered). */
@@ -84,8 +88,21 @@ public record Observation(
         progress == null ? List.of() : progress.episodes());
   }
 
+  /** This observation with the warm start's source run as the platform found it. */
+  public Observation withWarmStartSource(SourceRun source) {
+    return new Observation(
+        trainer,
+        progress,
+        checkpoints,
+        rejectedCheckpoints,
+        episodes,
+        progressProblem,
+        storageProblem,
+        source);
+  }
+
   /** Nothing seen yet: no trainer, no progress, no checkpoints. */
   public static Observation empty() {
-    return new Observation(null, null, List.of(), List.of(), List.of(), null, null);
+    return new Observation(null, null, List.of(), List.of(), List.of(), null, null, null);
   }
 }

@@ -274,7 +274,7 @@ final class RunTransitions {
               + a.number
               + " refused the warm start's checkpoint (exit code 4): "
               + why
-              + ". Point spec.initFrom.uri at a committed checkpoint of a run with the same"
+              + ". Point spec.initFrom at a committed checkpoint of a run with the same"
               + " spec.model and environment, or remove spec.initFrom.");
       return;
     }

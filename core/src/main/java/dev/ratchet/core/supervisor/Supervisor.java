@@ -44,6 +44,7 @@ public final class Supervisor {
   private final RouterHealthPolicy routerHealth = new RouterHealthPolicy();
   private final RestartPolicy restarts = new RestartPolicy();
   private final RetentionPolicy retention = new RetentionPolicy();
+  private final WarmStartPolicy warmStart = new WarmStartPolicy();
   private final StatusRecorder recorder = new StatusRecorder(divergence);
   private final AttemptLauncher launcher;
   private final RunTransitions transitions;
@@ -72,6 +73,14 @@ public final class Supervisor {
     return next.isPresent() ? Optional.of(spec.phases.get(next.getAsInt()).name) : Optional.empty();
   }
 
+  /**
+   * Whether the platform should look up the run {@code spec.initFrom.run} names for this turn's
+   * observation: only until the run has started from it.
+   */
+  public static boolean needsWarmStartSource(TrainingRunSpec spec, TrainingRunStatus status) {
+    return WarmStartPolicy.needsSource(spec, status);
+  }
+
   /** Decides for a TrainingRun resource from its current status. */
   public Decision decide(TrainingRun run, Observation observation, Instant now) {
     return decide(RunContext.of(run), run.getStatus(), observation, now);
@@ -91,7 +100,14 @@ public final class Supervisor {
     s.observedGeneration = run.generation();
     Turn t = new Turn(run, s, observation == null ? Observation.empty() : observation, now);
 
-    List<Violation> violations = validator.validate(run.spec());
+    List<Violation> violations = new ArrayList<>(validator.validate(run.spec()));
+    WarmStartPolicy.Resolution source = null;
+    if (violations.isEmpty() && WarmStartPolicy.needsSource(run.spec(), s)) {
+      source = warmStart.resolve(run, t.observation.warmStartSource());
+      if (source instanceof WarmStartPolicy.Refused refused) {
+        violations.addAll(refused.violations());
+      }
+    }
     if (!violations.isEmpty()) {
       transitions.invalidSpec(t, violations);
       recorder.finish(t);
@@ -101,6 +117,15 @@ public final class Supervisor {
       // failed only for an invalid spec that has been fixed since: start over
       s.state = RunState.PENDING;
       s.completionTime = null;
+    }
+    if (source instanceof WarmStartPolicy.Waiting waiting) {
+      s.message = "Waiting for the warm start's source: " + waiting.why() + ".";
+      recorder.finish(t);
+      return new Decision(t.actions, s);
+    }
+    if (source instanceof WarmStartPolicy.Resolved resolved) {
+      // pinned before the first attempt: a source that trains on cannot change it
+      s.initializedFrom = resolved.uri();
     }
 
     if (t.observation.storageProblem() != null) {

@@ -35,6 +35,8 @@ final class TrainerConfigResolver {
    * @param untilEpisode episode at which it ends by count
    * @param resumeUri s3:// URI of the start checkpoint, or null to start afresh
    * @param scale the rollback scales
+   * @param warmStartUri s3:// URI of the checkpoint whose parameters an attempt without {@code
+   *     resumeUri} starts from (spec.initFrom), or null
    */
   TrainerConfig resolve(
       RunContext run,
@@ -43,7 +45,8 @@ final class TrainerConfigResolver {
       long phaseStartEpisode,
       long untilEpisode,
       String resumeUri,
-      HyperparameterScale scale) {
+      HyperparameterScale scale,
+      String warmStartUri) {
     TrainingRunSpec spec = run.spec();
     PhaseSpec phase = spec.phases.get(phaseIndex);
     PpoSpec ppo = ppo(spec.ppo, phase.overrides, scale);
@@ -82,7 +85,7 @@ final class TrainerConfigResolver {
         preemptGraceSeconds(spec, defaults),
         evaluation(spec),
         // a warm start seeds only an attempt that resumes from nothing of the run's own
-        resumeUri == null && spec.initFrom != null ? spec.initFrom.uri : null);
+        resumeUri == null ? warmStartUri : null);
   }
 
   /** The evaluation the spec asks for, its seed defaulted to environment.seed + 1; or null. */

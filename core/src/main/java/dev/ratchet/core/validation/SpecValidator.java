@@ -6,6 +6,7 @@ import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.InitFromSpec;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.Routing;
@@ -316,12 +317,36 @@ public final class SpecValidator {
     }
   }
 
-  /** A warm start names a committed checkpoint's folder in the run's own bucket. */
+  /**
+   * A warm start names either a source run (and which of its checkpoints) or a committed
+   * checkpoint's folder in the run's own bucket.
+   */
   private static void checkInitFrom(TrainingRunSpec spec, List<Violation> violations) {
-    if (spec.initFrom == null || spec.initFrom.uri == null) {
+    if (spec.initFrom == null) {
       return;
     }
-    String uri = spec.initFrom.uri;
+    InitFromSpec from = spec.initFrom;
+    if ((from.run == null) == (from.uri == null)) {
+      violations.add(
+          new Violation(
+              "spec.initFrom",
+              "set either run (a TrainingRun's name, with checkpoint: best, latest or an id) or"
+                  + " uri (a checkpoint folder's s3:// URI), not "
+                  + (from.run == null ? "neither" : "both")));
+      return;
+    }
+    if (from.run != null) {
+      checkInitFromRun(from, violations);
+      return;
+    }
+    if (from.checkpoint != null) {
+      violations.add(
+          new Violation(
+              "spec.initFrom.checkpoint",
+              "goes with spec.initFrom.run; spec.initFrom.uri names its checkpoint itself, so"
+                  + " remove checkpoint"));
+    }
+    String uri = from.uri;
     String bucket = spec.checkpoints.storage.bucket;
     String example = "s3://" + bucket + "/PREFIX/NAMESPACE/RUN/checkpoints/ep-000000500-a0001/";
     if (!uri.startsWith("s3://") || StorageLayout.checkpointIdOf(uri) == null) {
@@ -342,6 +367,23 @@ public final class SpecValidator {
                   + " (spec.checkpoints.storage.bucket), where the trainer reads checkpoints;"
                   + " got \""
                   + uri
+                  + "\""));
+    }
+  }
+
+  private static void checkInitFromRun(InitFromSpec from, List<Violation> violations) {
+    KubernetesNames.checkSubdomain(from.run, "spec.initFrom.run", violations);
+    String checkpoint = from.checkpoint;
+    if (checkpoint != null
+        && !checkpoint.equals(InitFromSpec.BEST)
+        && !checkpoint.equals(InitFromSpec.LATEST)
+        && !StorageLayout.isCheckpointId(checkpoint)) {
+      violations.add(
+          new Violation(
+              "spec.initFrom.checkpoint",
+              "must be best, latest or a checkpoint id such as ep-000000500-a0001 (ratchet"
+                  + " checkpoints RUN lists them); got \""
+                  + checkpoint
                   + "\""));
     }
   }

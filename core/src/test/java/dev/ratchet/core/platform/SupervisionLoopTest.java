@@ -14,6 +14,7 @@ import dev.ratchet.core.storage.StorageException;
 import dev.ratchet.core.supervisor.Action;
 import dev.ratchet.core.supervisor.EventType;
 import dev.ratchet.core.supervisor.RunContext;
+import dev.ratchet.core.supervisor.SourceRun;
 import dev.ratchet.core.supervisor.Supervisor;
 import dev.ratchet.core.supervisor.TrainerObservation;
 import java.io.IOException;
@@ -160,6 +161,12 @@ class SupervisionLoopTest {
     public ProgressReader.Reply progress(TrainerObservation observed, long after) {
       calls.add("progress");
       return ProgressReader.Reply.NONE;
+    }
+
+    @Override
+    public SourceRun sourceRun(String name) {
+      calls.add("sourceRun " + name);
+      return SourceRun.missing(name);
     }
 
     @Override

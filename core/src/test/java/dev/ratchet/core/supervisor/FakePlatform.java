@@ -136,6 +136,9 @@ final class FakePlatform {
   final List<String> violations = new ArrayList<>();
   final Map<Integer, TrainerConfig> started = new LinkedHashMap<>();
 
+  /** The run spec.initFrom.run names, as the platform would find it; null when never looked up. */
+  SourceRun source;
+
   FakePlatform(TrainingRunSpec spec, Series series) {
     this(spec, series, new Supervisor());
   }
@@ -356,13 +359,18 @@ final class FakePlatform {
     if (progress == null && trainerPhase == TrainerPhase.RUNNING) {
       episodes = List.of();
     }
-    return new Observation(
-        trainer,
-        progress,
-        new ArrayList<>(storage.values()),
-        new ArrayList<>(rejected),
-        episodes,
-        progressProblem);
+    Observation seen =
+        new Observation(
+            trainer,
+            progress,
+            new ArrayList<>(storage.values()),
+            new ArrayList<>(rejected),
+            episodes,
+            progressProblem);
+    // as the supervision loop: the warm start's source only until the run has started from it
+    return Supervisor.needsWarmStartSource(run.spec(), status)
+        ? seen.withWarmStartSource(source)
+        : seen;
   }
 
   void apply(Decision d) {

@@ -188,8 +188,8 @@ class PoliciesTest {
     scale.clipRange = 0.75 * 0.75;
     TrainerConfigResolver resolver = new TrainerConfigResolver(PlatformDefaults.NONE);
     RunContext run = new RunContext("ml", "dungeon-moe", 3L, spec);
-    TrainerConfig warmup = resolver.resolve(run, 5, 0, 0, 1000, null, scale);
-    TrainerConfig fineTune = resolver.resolve(run, 6, 2, 3000, 5000, "s3://b/x/", scale);
+    TrainerConfig warmup = resolver.resolve(run, 5, 0, 0, 1000, null, scale, null);
+    TrainerConfig fineTune = resolver.resolve(run, 6, 2, 3000, 5000, "s3://b/x/", scale, null);
     assertThat(warmup.ppo().learningRate)
         .isCloseTo(1e-4 * 0.1089, org.assertj.core.data.Offset.offset(1e-15));
     assertThat(fineTune.ppo().learningRate)
@@ -209,19 +209,20 @@ class PoliciesTest {
     spec.checkpoints.storage.endpoint = null;
     RunContext run = new RunContext("ml", "quick", 1L, spec);
     PlatformDefaults operator = new PlatformDefaults("http://minio:9000", false, 9500, 120);
-    TrainerConfig c = new TrainerConfigResolver(operator).resolve(run, 1, 0, 0, 1000, null, null);
+    TrainerConfig c =
+        new TrainerConfigResolver(operator).resolve(run, 1, 0, 0, 1000, null, null, null);
     assertThat(c.storage().endpoint()).isEqualTo("http://minio:9000");
     assertThat(c.httpPort()).isEqualTo(9500);
     assertThat(c.preemptGraceSeconds()).isEqualTo(120);
     // what the spec says wins over the operator's defaults
     spec.checkpoints.storage.endpoint = "https://s3.example";
     spec.trainer.preemptGraceSeconds = 45L;
-    c = new TrainerConfigResolver(operator).resolve(run, 1, 0, 0, 1000, null, null);
+    c = new TrainerConfigResolver(operator).resolve(run, 1, 0, 0, 1000, null, null, null);
     assertThat(c.storage().endpoint()).isEqualTo("https://s3.example");
     assertThat(c.preemptGraceSeconds()).isEqualTo(45);
     // local mode stores in its own server whatever the spec names, and never edits the spec
     PlatformDefaults local = new PlatformDefaults("http://127.0.0.1:4000", true, 40123, 60);
-    c = new TrainerConfigResolver(local).resolve(run, 1, 0, 0, 1000, null, null);
+    c = new TrainerConfigResolver(local).resolve(run, 1, 0, 0, 1000, null, null, null);
     assertThat(c.storage().endpoint()).isEqualTo("http://127.0.0.1:4000");
     assertThat(spec.checkpoints.storage.endpoint).isEqualTo("https://s3.example");
   }

@@ -73,7 +73,7 @@ class WarmStartTest {
     assertThat(p.status.message)
         .contains("refused the warm start's checkpoint (exit code 4)")
         .contains("does not fit this run's spec.model")
-        .contains("Point spec.initFrom.uri at a committed checkpoint");
+        .contains("Point spec.initFrom at a committed checkpoint");
     assertThat(p.started).hasSize(1);
   }
 }
