@@ -99,6 +99,22 @@ public final class LocalRunCommand implements Callable<Integer> {
     TrainingRun run = result.run();
     String name = run.getMetadata().getName();
     Path runDir = workdir.resolve(name);
+    String source = run.getSpec().initFrom == null ? null : run.getSpec().initFrom.run;
+    if (source != null
+        && !Files.isRegularFile(workdir.resolve(source).resolve(LocalPlatform.RUN_FILE))
+        && !Files.isRegularFile(runDir.resolve(LocalPlatform.STATUS_FILE))) {
+      // on a cluster the source may still be applied; here nothing else would ever create it
+      return badInput(
+          err,
+          file
+              + ": spec.initFrom.run: no run "
+              + source
+              + " in workdir "
+              + workdir
+              + "; run it there first (ratchet local run SOURCE.yaml --workdir "
+              + workdir
+              + "), or fix the name");
+    }
     try {
       Files.createDirectories(runDir);
       Files.writeString(runDir.resolve(".write-test"), "");

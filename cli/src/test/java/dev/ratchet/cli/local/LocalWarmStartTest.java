@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Warm starts with the real trainer in local mode: a run started from the quickstart's best
- * checkpoint plays its first episodes at that checkpoint's level, not at random's, and trains on; a
- * run whose network differs is refused at once, naming spec.initFrom; the source's checkpoints are
+ * checkpoint (named by run) plays its first episodes at that checkpoint's level, not at random's,
+ * and trains on; a run whose network differs is refused, naming the field — before any trainer when
+ * the source is named by run, by the trainer when it is named by URI; the source's checkpoints are
  * untouched.
  */
 class LocalWarmStartTest {
@@ -47,7 +48,7 @@ class LocalWarmStartTest {
 
   @Test
   void aRunStartedFromTheBestCheckpointPlaysAtItsLevelFromItsFirstEpisodes() throws Exception {
-    Path file = variant("cartpole-warm", "[64, 64]");
+    Path file = variant("cartpole-warm", "[64, 64]", "run: cartpole-quickstart");
 
     LocalRuns.Output r = LocalRuns.runFile(file, workdir);
 
@@ -65,8 +66,40 @@ class LocalWarmStartTest {
   }
 
   @Test
-  void aRunWhoseNetworkDiffersIsRefusedAtOnceNamingSpecInitFrom() throws Exception {
-    Path file = variant("cartpole-narrow", "[32, 32]");
+  void aRunWhoseNetworkDiffersFromTheSourceRunsIsRefusedBeforeAnyTrainerStarts() throws Exception {
+    Path file = variant("cartpole-narrow-run", "[32, 32]", "run: cartpole-quickstart");
+
+    LocalRuns.Output r = LocalRuns.runFile(file, workdir);
+
+    TrainingRunStatus narrow = status("cartpole-narrow-run");
+    assertThat(narrow.state).as(r.text()).isEqualTo(RunState.FAILED);
+    assertThat(narrow.attempt).isNull();
+    assertThat(narrow.message)
+        .isEqualTo(
+            "The spec is invalid: spec.model.hiddenSizes: is [32, 32] but run"
+                + " cartpole-quickstart's (spec.initFrom.run) is [64, 64]; a warm start needs the"
+                + " source's network shape.");
+    assertThat(files("cartpole-quickstart")).isEqualTo(sourceFiles);
+  }
+
+  @Test
+  void aSourceRunThatIsNotInTheWorkdirIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path file = variant("cartpole-orphan", "[64, 64]", "run: cartpole-quickstrat");
+
+    LocalRuns.Output r = LocalRuns.runFile(file, workdir);
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.text())
+        .contains(
+            "spec.initFrom.run: no run cartpole-quickstrat in workdir "
+                + workdir
+                + "; run it there first");
+    assertThat(workdir.resolve("cartpole-orphan")).doesNotExist();
+  }
+
+  @Test
+  void aCheckpointWhoseNetworkDiffersIsRefusedByTheTrainerNamingSpecInitFrom() throws Exception {
+    Path file = variant("cartpole-narrow", "[32, 32]", "uri: " + source.bestCheckpoint.uri);
 
     LocalRuns.Output r = LocalRuns.runFile(file, workdir);
 
@@ -80,8 +113,8 @@ class LocalWarmStartTest {
     assertThat(files("cartpole-quickstart")).isEqualTo(sourceFiles);
   }
 
-  /** The quickstart renamed, 60 episodes without a gate, started from the source's best. */
-  private static Path variant(String name, String hiddenSizes) throws Exception {
+  /** The quickstart renamed, 60 episodes without a gate, warm-started as {@code initFrom} says. */
+  private static Path variant(String name, String hiddenSizes, String initFrom) throws Exception {
     String text =
         Files.readString(Path.of("..", "examples", "cartpole-quickstart.yaml"))
             .replace("name: cartpole-quickstart", "name: " + name)
@@ -90,8 +123,7 @@ class LocalWarmStartTest {
                 "      episode: 1000\n      anyOf:\n      - metric: scoreMean\n"
                     + "        above: 475\n        forEpisodes: 20\n",
                 "      episode: 60\n")
-            .replace(
-                "  phases:", "  initFrom:\n    uri: " + source.bestCheckpoint.uri + "\n  phases:");
+            .replace("  phases:", "  initFrom:\n    " + initFrom + "\n  phases:");
     assertThat(text).contains("initFrom:").contains("episode: 60\n");
     return Files.writeString(workdir.resolve(name + ".yaml"), text);
   }
