@@ -2,15 +2,21 @@ package dev.ratchet.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ratchet.api.trainer.EpisodeRecord;
+import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerNames;
 import dev.ratchet.api.v1alpha1.Device;
 import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.InitFromSpec;
+import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
+import dev.ratchet.api.v1alpha1.UntilSpec;
 import dev.ratchet.e2e.cluster.KubeApiServer;
 import dev.ratchet.s3.EmbeddedS3Server;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -338,6 +344,115 @@ class OperatorWithRealTrainerTest {
     TrainerConfig config = attemptConfig(name, 2);
     assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + preempt + "/");
     client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).delete();
+  }
+
+  @Test
+  void anotherRunWarmStartsFromASucceededRunsBestWhichThenTrainsOneMorePhase() throws Exception {
+    String source = "trains-then-extends";
+    TrainingRun first = example("cartpole-quickstart.yaml", source);
+    first.getSpec().phases.get(0).until.episode = 150L;
+    first.getSpec().phases.get(0).until.anyOf = List.of();
+    client.resource(first).inNamespace(NAMESPACE).create();
+    TrainingRunStatus ended = awaitEnd(source);
+    assertThat(ended.state).as(diagnostics(source)).isEqualTo(RunState.SUCCEEDED);
+    List<String> sourceFiles = storedFiles(source);
+
+    // a warm start from its best: the parameters only, the new run's own phases and counters
+    String warm = "trains-warm-started";
+    TrainingRun second = example("cartpole-quickstart.yaml", warm);
+    second.getSpec().phases.get(0).until.episode = 60L;
+    second.getSpec().phases.get(0).until.anyOf = List.of();
+    second.getSpec().initFrom = new InitFromSpec();
+    second.getSpec().initFrom.run = source;
+    client.resource(second).inNamespace(NAMESPACE).create();
+    TrainingRunStatus warmed = awaitEnd(warm);
+
+    assertThat(warmed.state).as(diagnostics(warm)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(warmed.initializedFrom).isEqualTo(ended.bestCheckpoint.uri);
+    assertThat(attemptConfig(warm, 1).initFrom()).isEqualTo(ended.bestCheckpoint.uri);
+    List<EpisodeRecord> warmEpisodes = episodes(warm, 1);
+    assertThat(warmEpisodes.get(0).episode()).isEqualTo(1);
+    double warmStart = meanScore(warmEpisodes.subList(0, 20));
+    double randomStart = meanScore(episodes(source, 1).subList(0, 20));
+    assertThat(warmStart)
+        .as("first 20 episodes: warm-started vs the source's own random start")
+        .isGreaterThan(2 * randomStart);
+    assertThat(storedFiles(source)).as("the source's storage").isEqualTo(sourceFiles);
+
+    // the source given one more phase, as kubectl apply would: it trains on from its phase end
+    String phaseEnd = String.format("ep-000000150-a%04d", ended.attempt);
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName(source)
+        .edit(
+            r -> {
+              PhaseSpec polish = new PhaseSpec();
+              polish.name = "polish";
+              polish.until = new UntilSpec();
+              polish.until.episode = 250L;
+              r.getSpec().phases.add(polish);
+              return r;
+            });
+    TrainingRunStatus extended =
+        await(
+            source + " to end its new phase",
+            () -> status(source),
+            s -> s != null && "polish".equals(s.phase) && s.state.isFinal(),
+            Duration.ofMinutes(5));
+
+    assertThat(extended.state).as(diagnostics(source)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(extended.episode).isEqualTo(250);
+    assertThat(extended.history)
+        .filteredOn(h -> h.type == HistoryType.EXTENSION)
+        .singleElement()
+        .satisfies(h -> assertThat(h.reason).endsWith("extended from " + phaseEnd));
+    TrainerConfig polishing = attemptConfig(source, extended.attempt);
+    assertThat(polishing.phase()).isEqualTo("polish");
+    assertThat(polishing.resumeFrom()).endsWith("/" + phaseEnd + "/");
+    assertThat(events(source)).anyMatch(e -> "Extended".equals(e.getReason()));
+  }
+
+  private TrainingRunStatus awaitEnd(String name) throws Exception {
+    return await(
+        name + " to end",
+        () -> status(name),
+        s -> s != null && s.state != null && s.state.isFinal(),
+        Duration.ofMinutes(5));
+  }
+
+  /** An attempt's per-episode records, as the trainer left them in storage. */
+  private List<EpisodeRecord> episodes(String name, int attempt) throws IOException {
+    Path file =
+        work.resolve("s3/ratchet-checkpoints")
+            .resolve(StorageLayout.metricsFile("quickstart", NAMESPACE, name, attempt));
+    ObjectMapper json =
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    List<EpisodeRecord> records = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        records.add(json.readValue(line, EpisodeRecord.class));
+      }
+    }
+    return records;
+  }
+
+  private static double meanScore(List<EpisodeRecord> records) {
+    return records.stream().mapToDouble(EpisodeRecord::score).average().orElseThrow();
+  }
+
+  /** Every stored file of a run with its size and time, to see that nothing changed. */
+  private List<String> storedFiles(String name) throws IOException {
+    Path root =
+        work.resolve("s3/ratchet-checkpoints")
+            .resolve(StorageLayout.runRoot("quickstart", NAMESPACE, name));
+    try (var all = Files.walk(root)) {
+      List<String> files = new java.util.ArrayList<>();
+      for (Path f : all.filter(Files::isRegularFile).toList()) {
+        files.add(root.relativize(f) + " " + Files.size(f) + " " + Files.getLastModifiedTime(f));
+      }
+      return files.stream().sorted().toList();
+    }
   }
 
   /** The trainer config of an attempt, once the operator has written its ConfigMap. */
