@@ -7,6 +7,7 @@ import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.HistoryType;
+import dev.ratchet.api.v1alpha1.InitFromSpec;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRun;
@@ -283,6 +284,58 @@ class TrainingRunLifecycleTest {
         .singleElement()
         .satisfies(h -> assertThat(h.from + "->" + h.to).isEqualTo("train->polish"));
     assertThat(events("extended")).extracting(Event::getReason).contains("Extended");
+  }
+
+  @Test
+  void aRunWarmStartedFromARunNotYetAppliedWaitsWithoutAPodThenStartsFromThatRunsBest()
+      throws Exception {
+    TrainingRun warm = TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", "warm");
+    warm.getSpec().initFrom = new InitFromSpec();
+    warm.getSpec().initFrom.run = "baseline";
+    client.resources(TrainingRun.class).inNamespace(NS).resource(warm).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get("warm").getStatus().message)
+                    .isEqualTo(
+                        "Waiting for the warm start's source: no TrainingRun baseline in"
+                            + " namespace "
+                            + NS
+                            + " (spec.initFrom.run); the run starts once it exists, or fix the"
+                            + " name."));
+
+    TrainingRun baseline =
+        TrainingRunReconcilerTest.example("cartpole-quickstart.yaml", "baseline");
+    baseline.getSpec().phases.get(0).until.anyOf.clear();
+    baseline.getSpec().phases.get(0).until.episode = 100L;
+    baseline.getSpec().checkpoints.everyEpisodes = 50;
+    baseline.getSpec().divergence.enabled = false;
+    client.resources(TrainingRun.class).inNamespace(NS).resource(baseline).create();
+    awaitPod("baseline-a1");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get("warm").getStatus().message)
+                    .contains("run baseline (spec.initFrom.run) has no best checkpoint yet"));
+    assertThat(client.pods().inNamespace(NS).withName("warm-a1").get()).isNull();
+    assertThat(get("warm").getStatus().state).isEqualTo(RunState.PENDING);
+
+    trainer.train("baseline-a1", 0, 99, e -> 10 + e);
+    awaitEpisode("baseline", 99);
+    trainer.finish("baseline-a1", 110);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(get("baseline").getStatus().state).isEqualTo(RunState.SUCCEEDED));
+
+    awaitPod("warm-a1");
+    String best = get("baseline").getStatus().bestCheckpoint.uri;
+    assertThat(best).contains("/baseline/checkpoints/");
+    assertThat(trainer.config("warm-a1").initFrom()).isEqualTo(best);
+    assertThat(trainer.config("warm-a1").resumeFrom()).isNull();
+    assertThat(get("warm").getStatus().initializedFrom).isEqualTo(best);
   }
 
   @Test
