@@ -57,3 +57,74 @@ def test_the_environment_s_own_exception_reaches_the_client_in_one_line(serve_co
         client.step(env_pb2.StepRequest(actions=[1]))
     assert e.value.code() == grpc.StatusCode.INTERNAL
     assert e.value.details() == "the environment raised in step: ValueError: the simulator lost its mesh"
+
+
+def _trajectory(client, group, seeds, steps):
+    """Observations and rewards of ``steps`` steps of always-left, from a seeded Reset of ``group``."""
+    n = len(seeds)
+    seen = [client.floats(client.reset(env_pb2.ResetRequest(seeds=seeds, group=group)).observations, n)]
+    for _ in range(steps):
+        r = client.step(env_pb2.StepRequest(actions=[0] * n, group=group))
+        seen.append(client.floats(r.observations, n))
+    return np.stack(seen)
+
+
+def test_describe_advertises_groups_of_copies(serve_copies):
+    client, _ = serve_copies(lambda: gymnasium.make("CartPole-v1"), 2)
+    assert client.describe(env_pb2.DescribeRequest(protocol_version=1)).supports_groups
+
+
+def test_stepping_an_evaluation_group_leaves_the_training_copies_as_they_were(serve_copies):
+    client, _ = serve_copies(lambda: gymnasium.make("CartPole-v1"), 4)
+    seeds = [5, 6, 7, 8]
+    # the training copies alone, 30 steps
+    alone = _trajectory(client, "", seeds, 30)
+    # again, with an evaluation group of 3 copies reset and stepped between every training step
+    client.reset(env_pb2.ResetRequest(seeds=seeds))
+    mixed = [alone[0]]
+    client.reset(env_pb2.ResetRequest(seeds=[1, 2, 3], group="evaluation"))
+    for _ in range(30):
+        g = client.step(env_pb2.StepRequest(actions=[1, 1, 1], group="evaluation"))
+        assert client.floats(g.observations, 3).shape == (3, 4) and len(g.rewards) == 3
+        r = client.step(env_pb2.StepRequest(actions=[0] * 4))
+        mixed.append(client.floats(r.observations, 4))
+    np.testing.assert_array_equal(np.stack(mixed), alone)
+
+
+def test_stepping_the_training_copies_leaves_an_evaluation_group_as_it_was(serve_copies):
+    client, _ = serve_copies(lambda: gymnasium.make("CartPole-v1"), 2)
+    client.reset(env_pb2.ResetRequest(seeds=[1, 2]))
+    alone = _trajectory(client, "evaluation", [11, 12, 13], 30)
+    n = 3
+    mixed = [client.floats(client.reset(env_pb2.ResetRequest(seeds=[11, 12, 13], group="evaluation")).observations, n)]
+    for _ in range(30):
+        client.step(env_pb2.StepRequest(actions=[1, 1]))
+        r = client.step(env_pb2.StepRequest(actions=[0] * n, group="evaluation"))
+        mixed.append(client.floats(r.observations, n))
+    np.testing.assert_array_equal(np.stack(mixed), alone)
+
+
+def test_a_group_reset_with_the_same_seeds_replays_the_same_episodes(serve_copies):
+    client, vec = serve_copies(lambda: gymnasium.make("CartPole-v1"), 2)
+    # 40 steps of always-left end episodes: the replay covers auto-resets too
+    first = _trajectory(client, "evaluation", [21, 22, 23], 40)
+    again = _trajectory(client, "evaluation", [21, 22, 23], 40)
+    np.testing.assert_array_equal(again, first)
+    other = _trajectory(client, "evaluation", [31, 32, 33], 40)
+    assert not np.array_equal(other, first)
+    # another number of copies makes the group anew, and its first copies replay all the same
+    five = _trajectory(client, "evaluation", [21, 22, 23, 24, 25], 40)
+    np.testing.assert_array_equal(five[:, :3], first)
+    assert vec.group("evaluation").num_envs == 5 and vec.num_envs == 2
+
+
+def test_a_group_stepped_before_its_reset_is_an_invalid_argument(serve_copies):
+    client, _ = serve_copies(lambda: gymnasium.make("CartPole-v1"), 2)
+    client.reset(env_pb2.ResetRequest(seeds=[1, 2]))
+    with pytest.raises(grpc.RpcError) as e:
+        client.step(env_pb2.StepRequest(actions=[0], group="evaluation"))
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "Step of group 'evaluation' before its Reset" in e.value.details()
+    with pytest.raises(grpc.RpcError) as e:
+        client.reset(env_pb2.ResetRequest(group="evaluation"))
+    assert "Reset of group 'evaluation' needs one seed per copy, got none" in e.value.details()

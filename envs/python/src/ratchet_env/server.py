@@ -22,7 +22,8 @@ SERVICE = "ratchet.env.v1.Environment"
 
 
 class EnvironmentService:
-    """Answers the protocol's calls from one VecEnvironment; calls are served one at a time."""
+    """Answers the protocol's calls from one VecEnvironment (the training copies, and the groups it
+    holds); calls are served one at a time."""
 
     def __init__(self, vec: VecEnvironment) -> None:
         self.vec = vec
@@ -42,13 +43,16 @@ class EnvironmentService:
 
     def reset(self, request: env_pb2.ResetRequest, context: grpc.ServicerContext):
         with self._lock:
-            obs = self._call(context, "reset", lambda: self.vec.reset(list(request.seeds)))
+            seeds = list(request.seeds)
+            obs = self._call(
+                context, "reset", lambda: self.vec.group(request.group, len(seeds)).reset(seeds)
+            )
             return env_pb2.ResetResponse(observations=obs.astype("<f4", copy=False).tobytes())
 
     def step(self, request: env_pb2.StepRequest, context: grpc.ServicerContext):
         with self._lock:
             obs, rewards, terminated, truncated, ended = self._call(
-                context, "step", lambda: self.vec.step(request.actions)
+                context, "step", lambda: self.vec.group(request.group).step(request.actions)
             )
             response = env_pb2.StepResponse(
                 observations=obs.astype("<f4", copy=False).tobytes(),

@@ -67,7 +67,12 @@ def unsupported(observation: env_pb2.Space, action: env_pb2.Space) -> Optional[s
 
 
 class VecEnvironment:
-    """``num_envs`` copies made by ``make_env``, stepped as one batch with auto-reset."""
+    """``num_envs`` copies made by ``make_env``, stepped as one batch with auto-reset.
+
+    The training copies' VecEnvironment also holds the named groups of further copies (the
+    protocol's ``group``), made by the same ``make_env``: the trainer plays evaluation episodes on
+    one, and they must never share state with the copies it trains on.
+    """
 
     def __init__(
         self,
@@ -80,6 +85,7 @@ class VecEnvironment:
             raise ValueError(f"num_envs must be at least 1, got {num_envs}")
         if not (success is None or callable(success) or success in ("info", "truncated", "terminated")):
             raise ValueError(f"success must be info, truncated, terminated or a callable, got {success!r}")
+        self._make_env = make_env
         self.envs = [make_env() for _ in range(num_envs)]
         self.name = name or type(self.envs[0]).__name__
         self.success = "info" if success is None else success
@@ -92,6 +98,7 @@ class VecEnvironment:
         self._returns = np.zeros(num_envs, dtype=np.float64)
         self._lengths = np.zeros(num_envs, dtype=np.int64)
         self._started = False
+        self._groups: dict[str, VecEnvironment] = {}
 
     @property
     def num_envs(self) -> int:
@@ -104,7 +111,28 @@ class VecEnvironment:
             action_space=self.action_space,
             environment=self.name,
             reports_success=self.success != "info",
+            supports_groups=True,
         )
+
+    def group(self, name: str, num_envs: Optional[int] = None) -> "VecEnvironment":
+        """The copies a request addresses: these for the empty name, else the named group.
+
+        With ``num_envs`` (a Reset), a group that does not exist yet or has another number of copies
+        is made anew from ``make_env``; without it (a Step), the group must exist.
+        """
+        if not name:
+            return self
+        group = self._groups.get(name)
+        if num_envs is not None and (group is None or group.num_envs != num_envs):
+            if num_envs < 1:
+                raise ProtocolError(f"Reset of group {name!r} needs one seed per copy, got none")
+            if group is not None:
+                group.close()
+            group = VecEnvironment(self._make_env, num_envs, success=self.success, name=self.name)
+            self._groups[name] = group
+        if group is None:
+            raise ProtocolError(f"Step of group {name!r} before its Reset: reset the group first")
+        return group
 
     def reset(self, seeds: Sequence[int]) -> np.ndarray:
         """Starts a new episode in every copy, copy i seeded with seeds[i] (unseeded when empty)."""
@@ -158,6 +186,9 @@ class VecEnvironment:
         return self._obs, rewards, terminated, truncated, ended
 
     def close(self) -> None:
+        for group in self._groups.values():
+            group.close()
+        self._groups.clear()
         for env in self.envs:
             close = getattr(env, "close", None)
             if close is not None:

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18ratchet/env/v1/env.proto\x12\x0eratchet.env.v1\"+\n\x0f\x44\x65scribeRequest\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\"\xcb\x01\n\x10\x44\x65scribeResponse\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x10\n\x08num_envs\x18\x02 \x01(\r\x12\x30\n\x11observation_space\x18\x03 \x01(\x0b\x32\x15.ratchet.env.v1.Space\x12+\n\x0c\x61\x63tion_space\x18\x04 \x01(\x0b\x32\x15.ratchet.env.v1.Space\x12\x13\n\x0b\x65nvironment\x18\x05 \x01(\t\x12\x17\n\x0freports_success\x18\x06 \x01(\x08\">\n\x05Space\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05shape\x18\x02 \x03(\x03\x12\r\n\x05\x64type\x18\x03 \x01(\t\x12\t\n\x01n\x18\x04 \x01(\x03\"\x1d\n\x0cResetRequest\x12\r\n\x05seeds\x18\x01 \x03(\x04\"%\n\rResetResponse\x12\x14\n\x0cobservations\x18\x01 \x01(\x0c\"\x1e\n\x0bStepRequest\x12\x0f\n\x07\x61\x63tions\x18\x01 \x03(\x05\"\x8a\x01\n\x0cStepResponse\x12\x14\n\x0cobservations\x18\x01 \x01(\x0c\x12\x0f\n\x07rewards\x18\x02 \x03(\x02\x12\x12\n\nterminated\x18\x03 \x03(\x08\x12\x11\n\ttruncated\x18\x04 \x03(\x08\x12,\n\x08\x65pisodes\x18\x05 \x03(\x0b\x32\x1a.ratchet.env.v1.EpisodeEnd\"p\n\nEpisodeEnd\x12\x0b\n\x03\x65nv\x18\x01 \x01(\r\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0e\n\x06length\x18\x03 \x01(\r\x12\x14\n\x0ctotal_reward\x18\x04 \x01(\x01\x12\x14\n\x07success\x18\x05 \x01(\x08H\x00\x88\x01\x01\x42\n\n\x08_success2\xe5\x01\n\x0b\x45nvironment\x12M\n\x08\x44\x65scribe\x12\x1f.ratchet.env.v1.DescribeRequest\x1a .ratchet.env.v1.DescribeResponse\x12\x44\n\x05Reset\x12\x1c.ratchet.env.v1.ResetRequest\x1a\x1d.ratchet.env.v1.ResetResponse\x12\x41\n\x04Step\x12\x1b.ratchet.env.v1.StepRequest\x1a\x1c.ratchet.env.v1.StepResponseB/\n!dev.ratchet.trainer.env.remote.v1B\x08\x45nvProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18ratchet/env/v1/env.proto\x12\x0eratchet.env.v1\"+\n\x0f\x44\x65scribeRequest\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\"\xe4\x01\n\x10\x44\x65scribeResponse\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x10\n\x08num_envs\x18\x02 \x01(\r\x12\x30\n\x11observation_space\x18\x03 \x01(\x0b\x32\x15.ratchet.env.v1.Space\x12+\n\x0c\x61\x63tion_space\x18\x04 \x01(\x0b\x32\x15.ratchet.env.v1.Space\x12\x13\n\x0b\x65nvironment\x18\x05 \x01(\t\x12\x17\n\x0freports_success\x18\x06 \x01(\x08\x12\x17\n\x0fsupports_groups\x18\x07 \x01(\x08\">\n\x05Space\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05shape\x18\x02 \x03(\x03\x12\r\n\x05\x64type\x18\x03 \x01(\t\x12\t\n\x01n\x18\x04 \x01(\x03\",\n\x0cResetRequest\x12\r\n\x05seeds\x18\x01 \x03(\x04\x12\r\n\x05group\x18\x02 \x01(\t\"%\n\rResetResponse\x12\x14\n\x0cobservations\x18\x01 \x01(\x0c\"-\n\x0bStepRequest\x12\x0f\n\x07\x61\x63tions\x18\x01 \x03(\x05\x12\r\n\x05group\x18\x02 \x01(\t\"\x8a\x01\n\x0cStepResponse\x12\x14\n\x0cobservations\x18\x01 \x01(\x0c\x12\x0f\n\x07rewards\x18\x02 \x03(\x02\x12\x12\n\nterminated\x18\x03 \x03(\x08\x12\x11\n\ttruncated\x18\x04 \x03(\x08\x12,\n\x08\x65pisodes\x18\x05 \x03(\x0b\x32\x1a.ratchet.env.v1.EpisodeEnd\"p\n\nEpisodeEnd\x12\x0b\n\x03\x65nv\x18\x01 \x01(\r\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0e\n\x06length\x18\x03 \x01(\r\x12\x14\n\x0ctotal_reward\x18\x04 \x01(\x01\x12\x14\n\x07success\x18\x05 \x01(\x08H\x00\x88\x01\x01\x42\n\n\x08_success2\xe5\x01\n\x0b\x45nvironment\x12M\n\x08\x44\x65scribe\x12\x1f.ratchet.env.v1.DescribeRequest\x1a .ratchet.env.v1.DescribeResponse\x12\x44\n\x05Reset\x12\x1c.ratchet.env.v1.ResetRequest\x1a\x1d.ratchet.env.v1.ResetResponse\x12\x41\n\x04Step\x12\x1b.ratchet.env.v1.StepRequest\x1a\x1c.ratchet.env.v1.StepResponseB/\n!dev.ratchet.trainer.env.remote.v1B\x08\x45nvProtoP\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,19 +35,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DESCRIBEREQUEST']._serialized_start=44
   _globals['_DESCRIBEREQUEST']._serialized_end=87
   _globals['_DESCRIBERESPONSE']._serialized_start=90
-  _globals['_DESCRIBERESPONSE']._serialized_end=293
-  _globals['_SPACE']._serialized_start=295
-  _globals['_SPACE']._serialized_end=357
-  _globals['_RESETREQUEST']._serialized_start=359
-  _globals['_RESETREQUEST']._serialized_end=388
-  _globals['_RESETRESPONSE']._serialized_start=390
-  _globals['_RESETRESPONSE']._serialized_end=427
-  _globals['_STEPREQUEST']._serialized_start=429
-  _globals['_STEPREQUEST']._serialized_end=459
-  _globals['_STEPRESPONSE']._serialized_start=462
-  _globals['_STEPRESPONSE']._serialized_end=600
-  _globals['_EPISODEEND']._serialized_start=602
-  _globals['_EPISODEEND']._serialized_end=714
-  _globals['_ENVIRONMENT']._serialized_start=717
-  _globals['_ENVIRONMENT']._serialized_end=946
+  _globals['_DESCRIBERESPONSE']._serialized_end=318
+  _globals['_SPACE']._serialized_start=320
+  _globals['_SPACE']._serialized_end=382
+  _globals['_RESETREQUEST']._serialized_start=384
+  _globals['_RESETREQUEST']._serialized_end=428
+  _globals['_RESETRESPONSE']._serialized_start=430
+  _globals['_RESETRESPONSE']._serialized_end=467
+  _globals['_STEPREQUEST']._serialized_start=469
+  _globals['_STEPREQUEST']._serialized_end=514
+  _globals['_STEPRESPONSE']._serialized_start=517
+  _globals['_STEPRESPONSE']._serialized_end=655
+  _globals['_EPISODEEND']._serialized_start=657
+  _globals['_EPISODEEND']._serialized_end=769
+  _globals['_ENVIRONMENT']._serialized_start=772
+  _globals['_ENVIRONMENT']._serialized_end=1001
 # @@protoc_insertion_point(module_scope)
