@@ -72,3 +72,21 @@ class CartPoleCrashingOnce(gymnasium.Wrapper):
             open(self.marker, "w").close()
             os._exit(3)
         return self.env.step(action)
+
+
+def cartpole_without_groups():
+    """Gymnasium's CartPole-v1 behind a server that does not advertise groups of copies, as one
+    written before them (or by a third party that skipped them) answers Describe."""
+    from ratchet_env import vec
+
+    if not getattr(vec.VecEnvironment.describe, "without_groups", False):
+        plain = vec.VecEnvironment.describe
+
+        def describe(self):
+            d = plain(self)
+            d.ClearField("supports_groups")
+            return d
+
+        describe.without_groups = True
+        vec.VecEnvironment.describe = describe
+    return gymnasium.make("CartPole-v1")

@@ -12,7 +12,6 @@ import dev.ratchet.api.trainer.TrainerEnv;
 import dev.ratchet.api.trainer.TrainerExitCodes;
 import dev.ratchet.api.v1alpha1.Architecture;
 import dev.ratchet.api.v1alpha1.Device;
-import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.trainer.checkpoint.CheckpointFolders;
 import dev.ratchet.trainer.checkpoint.CheckpointRefusedException;
 import dev.ratchet.trainer.env.remote.EnvironmentMismatchException;
@@ -358,9 +357,6 @@ public final class TrainerApp {
       require(c.untilEpisode() > 0, "untilEpisode must be positive");
       require(c.environment() != null && c.environment().name != null, "environment is missing");
       EnvironmentChecks.check(c.environment());
-      require(
-          c.evaluation() == null || c.environment().name != EnvironmentName.EXTERNAL,
-          "evaluation " + EnvironmentChecks.EXTERNAL_EVALUATION);
       require(c.model() != null, "model is missing");
       require(c.model().architecture != null, "model.architecture is missing");
       require(

@@ -56,11 +56,16 @@ class ExternalEnvironmentTrainerTest {
   }
 
   @Test
-  void gymnasiumsOwnCartPoleTrainsThroughTheBridgeFarAboveRandomWithCheckpoints() throws Exception {
+  void gymnasiumsOwnCartPoleTrainsThroughTheBridgeFarAboveRandomWithEvaluatedCheckpoints()
+      throws Exception {
     double random = RandomBaseline.cartPole(200, 500, 7);
     try (PythonEnvServer server = PythonEnvServer.start("gymnasium:CartPole-v1", 8)) {
       long t0 = System.nanoTime();
-      Result r = run(config("cartpole", 1, 400, null, server.port(), 8, 30));
+      ObjectNode c = config("cartpole", 1, 400, null, server.port(), 8, 30);
+      // greedy episodes on the server's evaluation copies at every periodic and phase-end one
+      c.set(
+          "evaluation", json.valueToTree(Map.of("episodes", 8, "deterministic", true, "seed", 5)));
+      Result r = run(c);
       double seconds = (System.nanoTime() - t0) / 1e9;
       assertThat(r.code()).as(r.err()).isEqualTo(TrainerExitCodes.OK);
 
@@ -80,6 +85,15 @@ class ExternalEnvironmentTrainerTest {
       assertThat(random).isLessThan(30.0);
       CheckpointManifest end = manifest("cartpole", last.episode(), 1);
       assertThat(end.kind()).isEqualTo(CheckpointKind.PHASE_END);
+      System.out.printf(
+          "its phase-end checkpoint evaluated greedily: %.1f ± %.1f over %d episodes in %.2f s%n",
+          end.evaluation().scoreMean(),
+          end.evaluation().scoreStd(),
+          end.evaluation().episodes(),
+          end.evaluation().seconds());
+      assertThat(end.evaluation().episodes()).isEqualTo(8);
+      assertThat(end.evaluation().deterministic()).isTrue();
+      assertThat(end.evaluation().scoreMean()).isGreaterThan(5 * random);
     }
   }
 
@@ -133,17 +147,27 @@ class ExternalEnvironmentTrainerTest {
   }
 
   @Test
-  void evaluationEpisodesAreRefusedBesideAnExternalEnvironment() throws Exception {
-    // e.g. ratchet evaluate of such a run: its episodes would take over the training copies
-    ObjectNode c = config("evaluate", 1, 10, null, PythonEnvServer.freePort());
-    c.set("evaluation", json.valueToTree(Map.of("episodes", 8, "deterministic", true, "seed", 1)));
-    Result r = run(c);
-    assertThat(r.code()).isEqualTo(TrainerExitCodes.BAD_CONFIG);
-    assertThat(r.err().strip())
-        .isEqualTo(
-            "ratchet-trainer: bad config: evaluation is not supported with environment.name"
-                + " external yet (its server serves the training copies only); remove it and"
-                + " evaluate with the training window");
+  void evaluationBesideAServerThatRunsNoGroupsIsABadConfigBeforeAnyTraining() throws Exception {
+    // its evaluation episodes would otherwise take over the training copies
+    try (PythonEnvServer server =
+        PythonEnvServer.start("tests.fixtures:cartpole_without_groups", 4)) {
+      ObjectNode c = config("old-server", 1, 400, null, server.port());
+      c.set(
+          "evaluation", json.valueToTree(Map.of("episodes", 8, "deterministic", true, "seed", 1)));
+      Result r = run(c);
+      assertThat(r.code()).isEqualTo(TrainerExitCodes.BAD_CONFIG);
+      assertThat(r.err().strip())
+          .isEqualTo(
+              "ratchet-trainer: environment mismatch: spec.evaluation needs an environment server"
+                  + " that runs evaluation copies of its own (DescribeResponse.supports_groups,"
+                  + " docs/environment-protocol.md), and the server at 127.0.0.1:"
+                  + server.port()
+                  + " (tests.fixtures:cartpole_without_groups) does not: update it"
+                  + " (ratchet-env-serve does) or remove spec.evaluation");
+      assertThat(minio.get(BUCKET, StorageLayout.metricsFile("runs", "ns", "old-server", 1)))
+          .as("no episode played")
+          .isEmpty();
+    }
   }
 
   @Test

@@ -16,14 +16,6 @@ public final class EnvironmentChecks {
   /** CartPole's one option, for fault drills: NaN observations from that episode on. */
   public static final String NAN_FROM_EPISODE = "nanObservationsFromEpisode";
 
-  /**
-   * What is wrong with {@code spec.evaluation} beside an external environment: its evaluation
-   * episodes would need copies of their own, and the server runs only the training ones.
-   */
-  public static final String EXTERNAL_EVALUATION =
-      "is not supported with environment.name external yet (its server serves the training copies"
-          + " only); remove it and evaluate with the training window";
-
   private EnvironmentChecks() {}
 
   /**

@@ -5,7 +5,6 @@ import dev.ratchet.api.trainer.StorageLayout;
 import dev.ratchet.api.trainer.TrainerLabels;
 import dev.ratchet.api.v1alpha1.AlphaEntropyTarget;
 import dev.ratchet.api.v1alpha1.Architecture;
-import dev.ratchet.api.v1alpha1.EnvironmentName;
 import dev.ratchet.api.v1alpha1.InitFromSpec;
 import dev.ratchet.api.v1alpha1.MetricCondition;
 import dev.ratchet.api.v1alpha1.PhaseSpec;
@@ -391,10 +390,6 @@ public final class SpecValidator {
   /** Every watched or ranking metric that comes from evaluation needs spec.evaluation. */
   private static void checkEvaluationMetrics(TrainingRunSpec spec, List<Violation> violations) {
     if (spec.evaluation != null) {
-      if (spec.environment != null && spec.environment.name == EnvironmentName.EXTERNAL) {
-        // the environment server serves the training copies only
-        violations.add(new Violation("spec.evaluation", EnvironmentChecks.EXTERNAL_EVALUATION));
-      }
       return;
     }
     Map<String, RunMetric> watched = new LinkedHashMap<>();

@@ -111,7 +111,7 @@ public final class TrainingSession implements AutoCloseable {
     this.store = store;
     this.json = json;
     this.metrics = metrics;
-    VecEnv envs = EnvFactory.create(config.environment());
+    VecEnv envs = EnvFactory.create(config.environment(), config.evaluation() != null);
     this.agent = new PpoAgent(envs, config.model(), config.environment().seed, manager);
     this.window = new ScoreWindow(Math.max(1, config.metricsWindow()));
     this.bestWindow = new ScoreWindow(Math.max(1, config.checkpoints().bestWindow()));
@@ -300,12 +300,14 @@ public final class TrainingSession implements AutoCloseable {
       return null;
     }
     int copies = Math.min(e.episodes(), config.environment().numEnvs);
-    EvaluationResult r =
-        agent.evaluate(
-            EnvFactory.forEvaluation(config.environment(), copies, e.seed()),
-            e.episodes(),
-            e.deterministic(),
-            e.seed());
+    VecEnv env = EnvFactory.forEvaluation(config.environment(), copies, e.seed());
+    EvaluationResult r;
+    try {
+      r = agent.evaluate(env, e.episodes(), e.deterministic(), e.seed());
+    } finally {
+      // an external environment's evaluation copies hold a connection of their own
+      env.close();
+    }
     lastEvaluation = r;
     metrics.evaluation(r);
     LOG.info(

@@ -37,11 +37,20 @@ import java.util.concurrent.TimeUnit;
  * <p>The server's copies cannot be checkpointed from here: a resumed attempt starts new episodes
  * (seeded from the run's seed and the number of resets), so resuming is exact for the policy and
  * the optimizer, not for the episodes that were in progress.
+ *
+ * <p>Checkpoint evaluation plays on a named group of the server's copies ({@link
+ * #EVALUATION_GROUP}, protocol field {@code group}), made fresh by the server beside the training
+ * copies, so that its episodes neither take over nor disturb the copies training steps.
  */
 public final class RemoteVecEnv implements VecEnv {
 
+  /** The server's group of copies that checkpoint evaluation plays on. */
+  public static final String EVALUATION_GROUP = "evaluation";
+
   private final ManagedChannel channel;
   private final String where;
+  // "" for the training copies, else the group the calls address
+  private final String group;
   private final long seed;
   private final long stepTimeoutMillis;
   private final int numEnvs;
@@ -57,14 +66,17 @@ public final class RemoteVecEnv implements VecEnv {
   private RemoteVecEnv(
       ManagedChannel channel,
       String where,
+      String group,
+      int numEnvs,
       DescribeResponse described,
       long seed,
       Duration stepTimeout) {
     this.channel = channel;
     this.where = where;
+    this.group = group;
     this.seed = seed;
     this.stepTimeoutMillis = stepTimeout.toMillis();
-    this.numEnvs = described.getNumEnvs();
+    this.numEnvs = numEnvs;
     this.obsDim = (int) described.getObservationSpace().getShape(0);
     this.actions = (int) described.getActionSpace().getN();
     this.environment = described.getEnvironment().isBlank() ? where : described.getEnvironment();
@@ -73,7 +85,7 @@ public final class RemoteVecEnv implements VecEnv {
 
   /**
    * Waits for the server at {@code host:port} (up to {@code startupTimeout}), checks what it serves
-   * against what the trainer can train and resets its copies.
+   * against what the trainer can train and resets its training copies.
    *
    * @param numEnvs the copies the spec asks for; the server must run as many
    * @throws EnvironmentUnavailableException when no server answered in time
@@ -86,6 +98,55 @@ public final class RemoteVecEnv implements VecEnv {
       long seed,
       Duration startupTimeout,
       Duration stepTimeout) {
+    return connect(host, port, numEnvs, seed, false, startupTimeout, stepTimeout);
+  }
+
+  /**
+   * The training copies, as {@link #connect(String, int, int, long, Duration, Duration)}; with
+   * {@code evaluated}, a server that cannot run evaluation copies of its own is refused now rather
+   * than at the first evaluated checkpoint, after minutes of training.
+   */
+  public static RemoteVecEnv connect(
+      String host,
+      int port,
+      int numEnvs,
+      long seed,
+      boolean evaluated,
+      Duration startupTimeout,
+      Duration stepTimeout) {
+    return open(host, port, "", numEnvs, seed, evaluated, startupTimeout, stepTimeout);
+  }
+
+  /**
+   * {@code numEnvs} fresh copies of the server's environment in the group {@code group}, beside the
+   * training copies and sharing nothing with them, reset with seeds derived from {@code seed} (the
+   * same seed, the same episodes for the same actions).
+   *
+   * @throws EnvironmentMismatchException when the server does not run groups of copies
+   */
+  public static RemoteVecEnv connectGroup(
+      String host,
+      int port,
+      String group,
+      int numEnvs,
+      long seed,
+      Duration startupTimeout,
+      Duration stepTimeout) {
+    if (group.isEmpty()) {
+      throw new IllegalArgumentException("a group needs a name: \"\" is the training copies");
+    }
+    return open(host, port, group, numEnvs, seed, true, startupTimeout, stepTimeout);
+  }
+
+  private static RemoteVecEnv open(
+      String host,
+      int port,
+      String group,
+      int numEnvs,
+      long seed,
+      boolean needsGroups,
+      Duration startupTimeout,
+      Duration stepTimeout) {
     String where = host + ":" + port;
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(host, port)
@@ -94,8 +155,8 @@ public final class RemoteVecEnv implements VecEnv {
             .build();
     try {
       DescribeResponse d = describe(channel, where, startupTimeout);
-      check(d, where, numEnvs);
-      RemoteVecEnv env = new RemoteVecEnv(channel, where, d, seed, stepTimeout);
+      check(d, where, group.isEmpty() ? numEnvs : d.getNumEnvs(), needsGroups);
+      RemoteVecEnv env = new RemoteVecEnv(channel, where, group, numEnvs, d, seed, stepTimeout);
       env.reset();
       return env;
     } catch (RuntimeException e) {
@@ -155,6 +216,15 @@ public final class RemoteVecEnv implements VecEnv {
 
   /** Refuses what this trainer cannot train, naming what it expected and what came. */
   static void check(DescribeResponse d, String where, int numEnvs) {
+    check(d, where, numEnvs, false);
+  }
+
+  /**
+   * As {@link #check(DescribeResponse, String, int)}; with {@code needsGroups}, also refuses a
+   * server that does not advertise groups of copies: one that ignored the group field would step
+   * its training copies for the evaluation episodes.
+   */
+  static void check(DescribeResponse d, String where, int numEnvs, boolean needsGroups) {
     String env = d.getEnvironment().isBlank() ? "the environment" : d.getEnvironment();
     if (d.getProtocolVersion() != EnvironmentMethods.PROTOCOL_VERSION) {
       throw new EnvironmentMismatchException(
@@ -202,6 +272,16 @@ public final class RemoteVecEnv implements VecEnv {
               + d.getNumEnvs()
               + " copies: start it with as many (ratchet-env-serve reads RATCHET_ENV_NUM_ENVS)");
     }
+    if (needsGroups && !d.getSupportsGroups()) {
+      throw new EnvironmentMismatchException(
+          "spec.evaluation needs an environment server that runs evaluation copies of its own"
+              + " (DescribeResponse.supports_groups, docs/environment-protocol.md), and the server"
+              + " at "
+              + where
+              + " ("
+              + env
+              + ") does not: update it (ratchet-env-serve does) or remove spec.evaluation");
+    }
   }
 
   private static String spaceText(Space s) {
@@ -245,7 +325,7 @@ public final class RemoteVecEnv implements VecEnv {
 
   @Override
   public List<Episode> step(int[] actions, float[] rewards, boolean[] dones) {
-    request.clear();
+    request.clear().setGroup(group);
     for (int i = 0; i < numEnvs; i++) {
       request.addActions(actions[i]);
     }
@@ -330,7 +410,7 @@ public final class RemoteVecEnv implements VecEnv {
 
   private void reset() {
     Rng seeds = new Rng(seed ^ (0x9E3779B97F4A7C15L * (resets + 1)));
-    ResetRequest.Builder ask = ResetRequest.newBuilder();
+    ResetRequest.Builder ask = ResetRequest.newBuilder().setGroup(group);
     for (int i = 0; i < numEnvs; i++) {
       // non-negative, as Gymnasium's seeds must be
       ask.addSeeds(seeds.nextLong() & Long.MAX_VALUE);

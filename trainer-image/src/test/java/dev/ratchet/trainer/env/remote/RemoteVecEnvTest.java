@@ -210,6 +210,98 @@ class RemoteVecEnvTest {
     }
   }
 
+  @Test
+  void anEvaluationGroupStepsCopiesOfItsOwnAndLeavesTheTrainingCopiesAsTheyWere() throws Exception {
+    try (PythonEnvServer server = PythonEnvServer.start("gymnasium:CartPole-v1", 4)) {
+      float[][] alone;
+      try (var training = closing(connect(server, 4))) {
+        alone = play(training.get(), 60, null);
+      }
+      // a new connection resets the training copies with the same seeds: the same episodes, now
+      // with three evaluation copies stepped between every two training steps
+      try (var training = closing(connect(server, 4));
+          var evaluation = closing(group(server, 3, 11))) {
+        assertThat(evaluation.get().numEnvs()).isEqualTo(3);
+        assertThat(play(training.get(), 60, evaluation.get())).isDeepEqualTo(alone);
+      }
+    }
+  }
+
+  @Test
+  void anEvaluationGroupWithTheSameSeedPlaysTheSameEpisodesEveryTime() throws Exception {
+    try (PythonEnvServer server = PythonEnvServer.start("gymnasium:CartPole-v1", 2)) {
+      float[][] first;
+      float[][] again;
+      float[][] other;
+      // 120 steps of a fixed policy cross episode ends: the auto-resets replay too
+      try (var g = closing(group(server, 3, 11))) {
+        first = play(g.get(), 120, null);
+      }
+      try (var g = closing(group(server, 3, 11))) {
+        again = play(g.get(), 120, null);
+      }
+      try (var g = closing(group(server, 3, 12))) {
+        other = play(g.get(), 120, null);
+      }
+      assertThat(again).isDeepEqualTo(first);
+      assertThat(other).isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void aServerThatDoesNotAdvertiseGroupsIsRefusedForEvaluationInOneLine() throws Exception {
+    try (PythonEnvServer server =
+        PythonEnvServer.start("tests.fixtures:cartpole_without_groups", 2)) {
+      String reason =
+          "spec.evaluation needs an environment server that runs evaluation copies of its own"
+              + " (DescribeResponse.supports_groups, docs/environment-protocol.md), and the server"
+              + " at 127.0.0.1:"
+              + server.port()
+              + " (tests.fixtures:cartpole_without_groups) does not: update it (ratchet-env-serve"
+              + " does) or remove spec.evaluation";
+      assertThatThrownBy(() -> group(server, 2, 11))
+          .isInstanceOf(EnvironmentMismatchException.class)
+          .hasMessage(reason);
+      assertThatThrownBy(
+              () -> RemoteVecEnv.connect("127.0.0.1", server.port(), 2, 7, true, SHORT, SHORT))
+          .isInstanceOf(EnvironmentMismatchException.class)
+          .hasMessage(reason);
+      // it still trains a run without evaluation
+      try (var training = closing(connect(server, 2))) {
+        assertThat(play(training.get(), 5, null)).hasNumberOfRows(6);
+      }
+    }
+  }
+
+  private static RemoteVecEnv group(PythonEnvServer server, int copies, long seed) {
+    return RemoteVecEnv.connectGroup(
+        "127.0.0.1", server.port(), RemoteVecEnv.EVALUATION_GROUP, copies, seed, SHORT, SHORT);
+  }
+
+  /**
+   * The observations of {@code steps} steps of a fixed policy on {@code env} (and its first), each
+   * step followed by one of {@code between} when given.
+   */
+  private static float[][] play(VecEnv env, int steps, VecEnv between) {
+    float[][] seen = new float[steps + 1][env.numEnvs() * env.obsDim()];
+    env.observe(seen[0]);
+    int[] actions = new int[env.numEnvs()];
+    for (int t = 0; t < steps; t++) {
+      for (int i = 0; i < actions.length; i++) {
+        actions[i] = (t / 3 + i) % 2;
+      }
+      env.step(actions, new float[env.numEnvs()], new boolean[env.numEnvs()]);
+      env.observe(seen[t + 1]);
+      if (between != null) {
+        between.step(
+            new int[between.numEnvs()],
+            new float[between.numEnvs()],
+            new boolean[between.numEnvs()]);
+      }
+    }
+    return seen;
+  }
+
   /** try-with-resources for an environment (VecEnv#close throws nothing). */
   private static Closing closing(RemoteVecEnv env) {
     return new Closing(env);
