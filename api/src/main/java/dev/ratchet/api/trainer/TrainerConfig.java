@@ -145,6 +145,33 @@ public record TrainerConfig(
         initFrom);
   }
 
+  /** This config with another environment (e.g. an external server on a port of its own). */
+  public TrainerConfig withEnvironment(EnvironmentSpec other) {
+    return new TrainerConfig(
+        namespace,
+        run,
+        attempt,
+        phase,
+        phaseIndex,
+        phaseStartEpisode,
+        untilEpisode,
+        resumeFrom,
+        other,
+        model,
+        ppo,
+        routing,
+        temperature,
+        moe,
+        checkpoints,
+        storage,
+        device,
+        metricsWindow,
+        httpPort,
+        preemptGraceSeconds,
+        evaluation,
+        initFrom);
+  }
+
   /** Default port of the trainer's HTTP endpoints. */
   public static final int DEFAULT_HTTP_PORT = 9400;
 

@@ -156,6 +156,8 @@ public final class TrainerProcess {
    */
   public String awaitFailure() throws InterruptedException {
     int code = process.waitFor();
+    // an evaluation's environment server serves no one once its trainer is done
+    stopEnvironment(environment);
     if (code == 0) {
       return null;
     }

@@ -7,6 +7,8 @@ import dev.ratchet.api.trainer.CheckpointManifest;
 import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.trainer.TrainerConfig;
 import dev.ratchet.api.v1alpha1.CheckpointRef;
+import dev.ratchet.api.v1alpha1.EnvironmentName;
+import dev.ratchet.api.v1alpha1.EnvironmentSpec;
 import dev.ratchet.api.v1alpha1.TrainingRun;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
 import dev.ratchet.cli.local.LocalRunCommand;
@@ -14,6 +16,7 @@ import dev.ratchet.cli.local.TrainerProcess;
 import dev.ratchet.core.supervisor.CheckpointEvaluationConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +28,9 @@ import picocli.CommandLine.Option;
  * {@code ratchet evaluate NAME}: plays evaluation episodes with one stored checkpoint on this
  * machine — the trainer jar in its evaluate mode, reading the checkpoint from the run's storage —
  * prints the figures and writes them as JSON. The same checkpoint, episodes and seed give the same
- * figures as the trainer's own evaluation when the checkpoint was written.
+ * figures as the trainer's own evaluation when the checkpoint was written. An external
+ * environment's server is started here too, from the run's command on a free port, and stopped with
+ * the trainer.
  */
 @Command(
     name = "evaluate",
@@ -91,6 +96,9 @@ public final class EvaluateCommand extends RunVerb {
     TrainerConfig config =
         CheckpointEvaluationConfig.of(
             run, chosen, files.checkpointUri(chosen.id()), files.access().endpoint(), policy);
+    if (config.environment().name == EnvironmentName.EXTERNAL) {
+      config = config.withEnvironment(onFreePort(config.environment()));
+    }
     Path result =
         this.out != null
             ? currentDirectory().resolve(this.out)
@@ -104,6 +112,21 @@ public final class EvaluateCommand extends RunVerb {
     Path written = result.toAbsolutePath().normalize();
     out.println("Written: " + (written.startsWith(here) ? here.relativize(written) : written));
     return 0;
+  }
+
+  /**
+   * An external environment with its server, which the trainer process starts from the run's
+   * command on this machine, on a free port: the run's own port may be its training server's, whose
+   * copies an evaluation must not reset.
+   */
+  private static EnvironmentSpec onFreePort(EnvironmentSpec spec) throws RunSourceException {
+    EnvironmentSpec copy = new ObjectMapper().convertValue(spec, EnvironmentSpec.class);
+    try (ServerSocket socket = new ServerSocket(0)) {
+      copy.external.port = socket.getLocalPort();
+    } catch (IOException e) {
+      throw new RunSourceException("cannot find a free port for the environment server: " + e);
+    }
+    return copy;
   }
 
   /** The checkpoint the user named: an id, best or latest (as status names them). */

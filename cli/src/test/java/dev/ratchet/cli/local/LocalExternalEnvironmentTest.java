@@ -2,8 +2,12 @@ package dev.ratchet.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ratchet.api.trainer.CheckpointKind;
+import dev.ratchet.api.trainer.CheckpointManifest;
+import dev.ratchet.api.trainer.EvaluationResult;
 import dev.ratchet.api.v1alpha1.HistoryEntry;
 import dev.ratchet.api.v1alpha1.RunState;
 import dev.ratchet.api.v1alpha1.TrainingRunStatus;
@@ -13,8 +17,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -23,11 +32,16 @@ import picocli.CommandLine;
  * {@code ratchet local run} of an external environment: the example's Gymnasium CartPole-v1, its
  * server a child process of the run (the repository's envs/python), which dies once mid-run; the
  * supervisor restarts the attempt from the latest checkpoint with a new server, and the run solves
- * CartPole; and a killed trainer whose server goes with it.
+ * CartPole; a killed trainer whose server goes with it; and a run with spec.evaluation, whose
+ * checkpoints are evaluated on the server's evaluation copies, and {@code ratchet evaluate} of it,
+ * which starts a server of its own.
  */
 class LocalExternalEnvironmentTest {
 
   private static final Path PACKAGE = Path.of("..", "envs", "python").toAbsolutePath().normalize();
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -109,15 +123,100 @@ class LocalExternalEnvironmentTest {
         .contains("ratchet-env-serve: serving 8 copies of gymnasium:CartPole-v1 on 127.0.0.1:");
   }
 
+  @Test
+  void checkpointsAreEvaluatedGreedilyOnTheServersOwnCopiesAndRatchetEvaluateRepeatsTheFigures(
+      @TempDir Path workdir) throws Exception {
+    String command =
+        "[env, \"PYTHONPATH="
+            + PACKAGE.resolve("src")
+            + "\", python3, -m, ratchet_env, \"gymnasium:CartPole-v1\", --success, truncated]";
+    long t0 = System.nanoTime();
+    int exit =
+        run(
+            workdir,
+            command,
+            yaml ->
+                yaml.replace("episode: 800", "episode: 300")
+                    .replace(
+                        "  checkpoints:\n",
+                        "  evaluation:\n    episodes: 8\n    seed: 5\n  checkpoints:\n"));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    assertThat(exit).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
+    TrainingRunStatus status = status(workdir);
+    assertThat(status.state).isEqualTo(RunState.SUCCEEDED);
+    List<CheckpointManifest> evaluated =
+        manifests(workdir).stream()
+            .filter(
+                m -> m.kind() == CheckpointKind.PERIODIC || m.kind() == CheckpointKind.PHASE_END)
+            .toList();
+    assertThat(evaluated).extracting(CheckpointManifest::kind).contains(CheckpointKind.PERIODIC);
+    assertThat(evaluated)
+        .allSatisfy(
+            m -> {
+              assertThat(m.evaluation()).as(m.id()).isNotNull();
+              assertThat(m.evaluation().episodes()).isEqualTo(8);
+              assertThat(m.evaluation().deterministic()).isTrue();
+              assertThat(m.evaluation().seed()).isEqualTo(5);
+            });
+    CheckpointManifest last = evaluated.get(evaluated.size() - 1);
+    System.out.printf(
+        "gymnasium CartPole-v1 in local mode with evaluation: %d episodes in %.1f s; evaluated"
+            + " %s: greedy %.1f ± %.1f, success %.0f %%%n",
+        last.episode(),
+        seconds,
+        evaluated.stream().map(m -> m.id() + " " + m.evaluation().scoreMean()).toList(),
+        last.evaluation().scoreMean(),
+        last.evaluation().scoreStd(),
+        100 * last.evaluation().successRate());
+    // a random policy balances CartPole for about 22 steps
+    assertThat(evaluated)
+        .allSatisfy(m -> assertThat(m.evaluation().scoreMean()).isGreaterThan(100));
+    assertThat(last.evaluation().scoreMean()).isGreaterThan(200.0);
+    assertThat(status.latestCheckpoint.id).isEqualTo(last.id());
+
+    // ratchet evaluate of that checkpoint: its own server (the run's command, a free port)
+    StringWriter evaluateOut = new StringWriter();
+    Path json = workdir.resolve("again.json");
+    int code =
+        RatchetCommand.newCommandLine()
+            .setOut(new PrintWriter(evaluateOut))
+            .setErr(new PrintWriter(evaluateOut))
+            .execute(
+                "evaluate",
+                "gymnasium-cartpole",
+                "--checkpoint",
+                last.id(),
+                "--workdir",
+                workdir.toString(),
+                "--out",
+                json.toString(),
+                "--trainer-jar",
+                LocalRunTest.trainerJar().toString());
+    assertThat(code).as(evaluateOut.toString()).isZero();
+    assertThat(evaluateOut.toString()).contains("the same episodes, identical figures");
+    assertThat(MAPPER.readValue(json.toFile(), EvaluationResult.class).withoutSeconds())
+        .isEqualTo(last.evaluation().withoutSeconds());
+    assertThat(ProcessHandle.current().descendants().map(p -> p.info().commandLine().orElse("")))
+        .as("the evaluation's server stopped with its trainer")
+        .noneMatch(c -> c.contains("ratchet_env"));
+  }
+
   /** Runs the example under {@code workdir} with {@code command} as its server's command. */
   private int run(Path workdir, String command) throws Exception {
+    return run(workdir, command, yaml -> yaml);
+  }
+
+  /** As {@link #run(Path, String)}, the example edited by {@code edit} first. */
+  private int run(Path workdir, String command, UnaryOperator<String> edit) throws Exception {
     Path spec = workdir.resolve("run.yaml");
     Files.writeString(
         spec,
-        Files.readString(Path.of("../examples/gymnasium-cartpole.yaml"))
-            .replace(
-                "[ratchet-env-serve, \"gymnasium:CartPole-v1\", --success, truncated]", command)
-            .replace("port: 50061", "port: " + LocalRunTest.freePort()));
+        edit.apply(
+            Files.readString(Path.of("../examples/gymnasium-cartpole.yaml"))
+                .replace(
+                    "[ratchet-env-serve, \"gymnasium:CartPole-v1\", --success, truncated]", command)
+                .replace("port: 50061", "port: " + LocalRunTest.freePort())));
     CommandLine cli = RatchetCommand.newCommandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
@@ -131,6 +230,23 @@ class LocalExternalEnvironmentTest {
         Integer.toString(LocalRunTest.freePort()),
         "--trainer-jar",
         LocalRunTest.trainerJar().toString());
+  }
+
+  /** The manifests of the run's committed checkpoints still stored, oldest first. */
+  private static List<CheckpointManifest> manifests(Path workdir) throws Exception {
+    Path root =
+        workdir.resolve("s3/ratchet-checkpoints/gymnasium/local/gymnasium-cartpole/checkpoints");
+    List<CheckpointManifest> found = new ArrayList<>();
+    try (Stream<Path> folders = Files.list(root)) {
+      for (Path folder : folders.sorted().toList()) {
+        Path manifest = folder.resolve(CheckpointManifest.FILE_NAME);
+        if (Files.exists(manifest)) {
+          found.add(MAPPER.readValue(manifest.toFile(), CheckpointManifest.class));
+        }
+      }
+    }
+    found.sort(Comparator.comparingLong(CheckpointManifest::episode));
+    return found;
   }
 
   private static TrainingRunStatus status(Path workdir) throws Exception {
