@@ -530,12 +530,104 @@ class OperatorWithRealTrainerTest {
                     && h.reason.contains("environment unavailable")
                     && h.reason.contains("went away")
                     && !h.reason.contains("\n"));
-    // Whether the kubelet restarted the killed server before the trainer's exit is a race, on a
-    // node as here: only that attempt 1's server served and attempt 2's served again is certain.
+    // Whether the kubelet restarts the killed server (its log then says "serving" twice) before
+    // it sees the trainer's exit is a race, on a node as here; that attempt 1's server served and
+    // attempt 2's did is certain.
     assertThat(kubelet.log(NAMESPACE, pod, "environment")).content().contains("serving 8 copies");
     assertThat(kubelet.log(NAMESPACE, TrainerNames.pod(name, 2), "environment"))
         .content()
         .contains("serving 8 copies");
+  }
+
+  @Test
+  void theKubeletRestartsAnExitedSidecarWhileTheMainContainerRuns() throws Exception {
+    // no trainer: the main container is a second server, which the sidecar's death leaves running
+    String name = "trains-sidecar-restart";
+    Pod pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withTerminationGracePeriodSeconds(10L)
+            .addNewInitContainer()
+            .withName("environment")
+            .withImage(Podman.ENV_GYMNASIUM_IMAGE)
+            .withArgs("gymnasium:CartPole-v1", "--port", "50071")
+            .withRestartPolicy("Always")
+            .endInitContainer()
+            .addNewContainer()
+            .withName("main")
+            .withImage(Podman.ENV_GYMNASIUM_IMAGE)
+            .withArgs("gymnasium:CartPole-v1", "--port", "50072")
+            .endContainer()
+            .endSpec()
+            .build();
+    client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    await(
+        "the sidecar serving",
+        () -> kubelet.container(NAMESPACE, name, "environment"),
+        c -> c != null,
+        Duration.ofSeconds(60));
+    await(
+        "the sidecar's first log line",
+        () -> logOf(kubelet.container(NAMESPACE, name, "environment")),
+        log -> log.contains("serving"),
+        Duration.ofSeconds(60));
+
+    Podman.ok(
+        List.of("kill", "--signal", "KILL", kubelet.container(NAMESPACE, name, "environment")));
+
+    Pod restarted =
+        await(
+            "the sidecar restarted",
+            () -> client.pods().inNamespace(NAMESPACE).withName(name).get(),
+            p ->
+                p.getStatus() != null
+                    && !p.getStatus().getInitContainerStatuses().isEmpty()
+                    && p.getStatus().getInitContainerStatuses().get(0).getRestartCount() == 1
+                    && p.getStatus().getInitContainerStatuses().get(0).getState().getRunning()
+                        != null,
+            Duration.ofSeconds(30));
+    assertThat(restarted.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(
+            restarted
+                .getStatus()
+                .getInitContainerStatuses()
+                .get(0)
+                .getLastState()
+                .getTerminated()
+                .getExitCode())
+        .isEqualTo(137);
+    await(
+        "the restarted sidecar serving",
+        () -> logOf(kubelet.container(NAMESPACE, name, "environment")),
+        log -> log.lines().filter(l -> l.contains("serving")).count() == 2,
+        Duration.ofSeconds(60));
+
+    client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    await(
+        "the pod removed",
+        () -> client.pods().inNamespace(NAMESPACE).withName(name).get(),
+        p -> p == null,
+        Duration.ofSeconds(60));
+    // the sidecar's log outlives the pod, as the e2e tests read it
+    assertThat(kubelet.log(NAMESPACE, name, "environment"))
+        .content()
+        .contains("on 127.0.0.1:50071");
+  }
+
+  /** What a container has printed so far, or nothing when podman cannot say. */
+  private static String logOf(String container) {
+    try {
+      return container == null ? "" : Podman.ok(List.of("logs", container));
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** Gymnasium's CartPole-v1 served from the environment image (examples/gymnasium-cartpole). */
