@@ -106,14 +106,14 @@ final class ContainerKubelet implements AutoCloseable {
   /**
    * A native sidecar of a running pod: its spec, its podman container (the same one across
    * restarts, so its log holds every run), how often it was restarted and, while it waits in
-   * back-off, when it restarts. Only the tick thread changes it.
+   * back-off, when it restarts. Only the tick thread changes it; the stopping threads read it.
    */
   private static final class Sidecar {
     final Container spec;
     final String container;
-    int restarts;
-    Instant restartAt;
-    Integer lastExit;
+    volatile int restarts;
+    volatile Instant restartAt;
+    volatile Integer lastExit;
 
     Sidecar(Container spec, String container) {
       this.spec = spec;
@@ -299,7 +299,9 @@ final class ContainerKubelet implements AutoCloseable {
     for (Container c : concat(inits, container)) {
       String refused = runAsNonRootRefusal(pod, c);
       if (refused != null) {
-        waiting(pod, container, "CreateContainerConfigError", c.getName() + ": " + refused);
+        String message =
+            c == container ? refused : "init container " + c.getName() + ": " + refused;
+        waiting(pod, container, "CreateContainerConfigError", message);
         return;
       }
     }
