@@ -47,7 +47,7 @@ if [ "$(cat "$ENV_CONTEXT/stamp" 2>/dev/null)" != "$stamp" ]; then
   # built from a copy: pip builds in the source folder and would leave build/ and egg-info there
   mkdir -p "$ENV_CONTEXT/source"
   (cd "$ROOT/envs/python" && cp -r pyproject.toml README.md src "$ENV_CONTEXT/source/")
-  python3 -m pip install -q --disable-pip-version-check --retries 0 --no-build-isolation \
+  python3 -m pip install -q --disable-pip-version-check --retries 0 \
     --target "$ENV_CONTEXT/site-packages" "$ENV_CONTEXT/source" $ENV_PINS 2>&1 \
     | grep -v -e "Running pip as the 'root' user" -e "is ignored: it is neither a file" || true
   [ -d "$ENV_CONTEXT/site-packages/ratchet_env" ] || { echo "pip install failed" >&2; exit 1; }
