@@ -12,6 +12,7 @@ import argparse
 import importlib
 import json
 import os
+import signal
 import sys
 from typing import Any, Callable
 
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     except json.JSONDecodeError as e:
         raise SystemExit(f"ratchet-env-serve: --env-kwargs is not JSON: {e}")
     make, name = factory(args.target, kwargs)
+    # As a container's main process (PID 1) the server has no default SIGTERM action: without a
+    # handler a kubelet's stop would wait out the grace period and then SIGKILL it.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         serve(make, num_envs=args.num_envs, port=args.port, host=args.host, success=args.success, name=name)
     except KeyboardInterrupt:
@@ -75,6 +79,11 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as e:
         print(f"ratchet-env-serve: {e}", file=sys.stderr)
         raise SystemExit(1)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    """Stops serving (serve's cleanup runs) and exits as a process killed by the signal would."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

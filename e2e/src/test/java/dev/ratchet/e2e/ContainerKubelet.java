@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,9 +53,22 @@ import java.util.function.Predicate;
  * terminated with exit code, reason and termination message or the log's tail) and stops a deleted
  * pod's container with SIGTERM, then SIGKILL after the pod's grace period.
  *
- * <p>Not emulated: restart policies other than Never (the operator's pods use Never), liveness and
- * exec probes, init containers, more than one container, image pulls (images must be local), {@code
- * $(VAR)} expansion, projected and other volume kinds, requests (only limits), GPUs.
+ * <p>Native sidecars (init containers with {@code restartPolicy: Always}, how the operator runs an
+ * external environment's server) are emulated too: each runs as a container of its own, in the
+ * pod's network namespace (so the main container reaches it on localhost) with its own env file,
+ * security, limits and volumes (emptyDirs shared with the main container), started in order before
+ * the main container; reported in {@code status.initContainerStatuses}; restarted when it exits
+ * while the main container runs (at once the first time, then after Kubernetes' growing back-off,
+ * 10 s doubling, in CrashLoopBackOff meanwhile), with its restart count and last exit; stopped with
+ * SIGTERM, then SIGKILL after the grace period, once the main container has ended (the pod reports
+ * its final phase after that) or after it on deletion. Its log is kept as {@code NAME.log} beside
+ * the pod's {@code container.log}.
+ *
+ * <p>Not emulated: restart policies other than Never (the operator's pods use Never), liveness,
+ * startup and exec probes (a sidecar counts as started and ready once running), plain init
+ * containers (without restartPolicy Always: such a pod stays Pending with
+ * CreateContainerConfigError), more than one main container, image pulls (images must be local),
+ * {@code $(VAR)} expansion, projected and other volume kinds, requests (only limits), GPUs.
  */
 final class ContainerKubelet implements AutoCloseable {
 
@@ -65,14 +79,47 @@ final class ContainerKubelet implements AutoCloseable {
   private final Predicate<Pod> runs;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, Future<?>> stopping = new ConcurrentHashMap<>();
+  // pods whose main container ended and whose sidecars are being stopped before the final status
+  private final Set<String> finishing = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private final ExecutorService stops = Executors.newCachedThreadPool();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  /** A pod this kubelet started: its container, folder, address and what it last reported. */
+  /**
+   * A pod this kubelet started: its main container, its sidecars, folder, address and what it last
+   * reported.
+   */
   private record Running(
-      String container, Path dir, PodNetwork.Attachment address, long grace, boolean ready) {}
+      String container,
+      List<Sidecar> sidecars,
+      Path dir,
+      PodNetwork.Attachment address,
+      long grace,
+      boolean ready) {
+
+    Running asReady() {
+      return new Running(container, sidecars, dir, address, grace, true);
+    }
+  }
+
+  /**
+   * A native sidecar of a running pod: its spec, its podman container (the same one across
+   * restarts, so its log holds every run), how often it was restarted and, while it waits in
+   * back-off, when it restarts. Only the tick thread changes it; the stopping threads read it.
+   */
+  private static final class Sidecar {
+    final Container spec;
+    final String container;
+    volatile int restarts;
+    volatile Instant restartAt;
+    volatile Integer lastExit;
+
+    Sidecar(Container spec, String container) {
+      this.spec = spec;
+      this.container = container;
+    }
+  }
 
   /**
    * Runs the pods (of every namespace) that {@code runs} accepts; the others stay Pending, as pods
@@ -119,10 +166,31 @@ final class ContainerKubelet implements AutoCloseable {
     return work.resolve(key).resolve("container.log");
   }
 
+  /**
+   * The log of a pod's sidecar (every run of it, restarts included), as far as it is saved: in full
+   * once the pod has ended, else as of this call.
+   */
+  Path log(String namespace, String pod, String sidecar) throws Exception {
+    Path main = log(namespace, pod);
+    return main.resolveSibling(sidecar + ".log");
+  }
+
   /** The container running a pod now, e.g. to kill it as a node failure would. */
   String container(String namespace, String pod) {
     Running r = running.get(namespace + "/" + pod);
     return r == null ? null : r.container();
+  }
+
+  /** The podman container of a pod's sidecar, e.g. to kill it as a crash would; null if none. */
+  String container(String namespace, String pod, String sidecar) {
+    Running r = running.get(namespace + "/" + pod);
+    return r == null
+        ? null
+        : r.sidecars().stream()
+            .filter(s -> s.spec.getName().equals(sidecar))
+            .map(s -> s.container)
+            .findFirst()
+            .orElse(null);
   }
 
   private static String key(Pod pod) {
@@ -168,22 +236,33 @@ final class ContainerKubelet implements AutoCloseable {
       }
       return;
     }
-    if (r == null || !"Running".equals(phase)) {
+    if (r == null || !"Running".equals(phase) || finishing.contains(name)) {
       return;
     }
-    String state =
-        Podman.ok(
-                List.of(
-                    "inspect",
-                    "--format",
-                    "{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}",
-                    r.container()))
-            .strip();
-    String[] parts = state.split(" ");
-    if (parts[0].equals("exited") || parts[0].equals("stopped")) {
-      terminated(pod, r, Integer.parseInt(parts[1]), Boolean.parseBoolean(parts[2]));
-    } else if (!r.ready() && ready(pod, r)) {
-      running.put(name, new Running(r.container(), r.dir(), r.address(), r.grace(), true));
+    // one inspect for the main container and its sidecars: a line each, in that order
+    List<String> containers = new ArrayList<>(List.of(r.container()));
+    r.sidecars().forEach(s -> containers.add(s.container));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "inspect",
+                "--format",
+                "{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}"));
+    args.addAll(containers);
+    List<String[]> states = Podman.ok(args).strip().lines().map(l -> l.strip().split(" ")).toList();
+    String[] parts = states.get(0);
+    if (exited(parts)) {
+      // a kubelet stops the sidecars once the main container has ended, then the pod is done
+      finishing.add(name);
+      stops.submit(
+          () -> finish(pod, r, Integer.parseInt(parts[1]), Boolean.parseBoolean(parts[2])));
+      return;
+    }
+    if (restartSidecars(pod, r, states.subList(1, states.size()))) {
+      return; // status written; readiness on the next tick
+    }
+    if (!r.ready() && ready(pod, r)) {
+      running.put(name, r.asReady());
       PodStatus status = pod.getStatus();
       status.getContainerStatuses().get(0).setReady(true);
       status.setConditions(
@@ -197,42 +276,60 @@ final class ContainerKubelet implements AutoCloseable {
     }
   }
 
+  private static boolean exited(String[] state) {
+    return state[0].equals("exited") || state[0].equals("stopped");
+  }
+
   private void start(Pod pod) throws IOException, InterruptedException {
     String name = key(pod);
     Container container = pod.getSpec().getContainers().get(0);
     Path dir = Files.createDirectories(work.resolve(name));
     Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
-    String refused = runAsNonRootRefusal(pod, container);
-    if (refused != null) {
-      waiting(pod, container, "CreateContainerConfigError", refused);
-      return;
+    List<Container> inits = pod.getSpec().getInitContainers();
+    for (Container init : inits) {
+      if (!"Always".equals(init.getRestartPolicy())) {
+        waiting(
+            pod,
+            container,
+            "CreateContainerConfigError",
+            "init container " + init.getName() + ": only native sidecars are emulated");
+        return;
+      }
+    }
+    for (Container c : concat(inits, container)) {
+      String refused = runAsNonRootRefusal(pod, c);
+      if (refused != null) {
+        String message =
+            c == container ? refused : "init container " + c.getName() + ": " + refused;
+        waiting(pod, container, "CreateContainerConfigError", message);
+        return;
+      }
     }
     PodNetwork.Attachment address = network.attach(name);
     String containerName = "ratchet-" + name.replace('/', '-');
-    List<String> args = new ArrayList<>(List.of("run", "-d", "--replace", "--name", containerName));
-    args.addAll(
-        List.of("--network", "ns:" + address.path(), "--hostname", pod.getMetadata().getName()));
-    args.addAll(List.of("--env-file", envFile(pod, container, dir, address).toString()));
-    args.addAll(securityArgs(pod, container));
-    args.addAll(limitArgs(container));
-    args.addAll(volumeArgs(pod, container, dir));
-    if (container.getCommand() != null && !container.getCommand().isEmpty()) {
-      args.addAll(List.of("--entrypoint", container.getCommand().get(0)));
+    // the sidecars first, in order, as a kubelet starts them before the main container
+    List<Sidecar> sidecars = new ArrayList<>();
+    for (Container init : concat(inits, container)) {
+      boolean main = init == container;
+      String podmanName = main ? containerName : containerName + "-" + init.getName();
+      Podman.Result started =
+          Podman.run(
+              runArgs(pod, init, dir, address, podmanName, main ? "" : "-" + init.getName()));
+      if (started.code() != 0) {
+        for (Sidecar s : sidecars) {
+          Podman.run(List.of("rm", "-f", "-t", "0", s.container));
+        }
+        network.detach(name);
+        waiting(pod, container, "CreateContainerError", started.output().strip());
+        return;
+      }
+      if (!main) {
+        sidecars.add(new Sidecar(init, podmanName));
+      }
     }
-    args.add(container.getImage());
-    if (container.getCommand() != null && container.getCommand().size() > 1) {
-      args.addAll(container.getCommand().subList(1, container.getCommand().size()));
-    }
-    if (container.getArgs() != null) {
-      args.addAll(container.getArgs());
-    }
-    Podman.Result started = Podman.run(args);
-    if (started.code() != 0) {
-      network.detach(name);
-      waiting(pod, container, "CreateContainerError", started.output().strip());
-      return;
-    }
-    running.put(name, new Running(containerName, dir, address, grace == null ? 30 : grace, false));
+    running.put(
+        name,
+        new Running(containerName, sidecars, dir, address, grace == null ? 30 : grace, false));
     pod.setStatus(
         new PodStatusBuilder()
             .withPhase("Running")
@@ -241,6 +338,7 @@ final class ContainerKubelet implements AutoCloseable {
             .withStartTime(Instant.now().toString())
             .addToConditions(
                 new PodConditionBuilder().withType("Ready").withStatus("False").build())
+            .withInitContainerStatuses(sidecars.stream().map(s -> sidecarStatus(s, null)).toList())
             .addToContainerStatuses(
                 new ContainerStatusBuilder()
                     .withName(container.getName())
@@ -256,6 +354,153 @@ final class ContainerKubelet implements AutoCloseable {
                     .build())
             .build());
     client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
+  }
+
+  private static List<Container> concat(List<Container> first, Container last) {
+    List<Container> all = new ArrayList<>(first);
+    all.add(last);
+    return all;
+  }
+
+  /** {@code podman run} of one container of a pod, with its own env and termination files. */
+  private List<String> runArgs(
+      Pod pod,
+      Container container,
+      Path dir,
+      PodNetwork.Attachment address,
+      String podmanName,
+      String suffix)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("run", "-d", "--replace", "--name", podmanName));
+    args.addAll(
+        List.of("--network", "ns:" + address.path(), "--hostname", pod.getMetadata().getName()));
+    args.addAll(List.of("--env-file", envFile(pod, container, dir, address, suffix).toString()));
+    args.addAll(securityArgs(pod, container));
+    args.addAll(limitArgs(container));
+    args.addAll(volumeArgs(pod, container, dir, suffix));
+    if (container.getCommand() != null && !container.getCommand().isEmpty()) {
+      args.addAll(List.of("--entrypoint", container.getCommand().get(0)));
+    }
+    args.add(container.getImage());
+    if (container.getCommand() != null && container.getCommand().size() > 1) {
+      args.addAll(container.getCommand().subList(1, container.getCommand().size()));
+    }
+    if (container.getArgs() != null) {
+      args.addAll(container.getArgs());
+    }
+    return args;
+  }
+
+  /**
+   * A sidecar's status: running, or with {@code terminated} (its exit code) ended for good, or in
+   * back-off; its last exit and restart count as a kubelet reports them.
+   */
+  private static ContainerStatus sidecarStatus(Sidecar s, Integer terminated) {
+    ContainerStatusBuilder status =
+        new ContainerStatusBuilder()
+            .withName(s.spec.getName())
+            .withImage(s.spec.getImage())
+            .withRestartCount(s.restarts);
+    if (s.lastExit != null) {
+      status
+          .withNewLastState()
+          .withNewTerminated()
+          .withExitCode(s.lastExit)
+          .withReason(s.lastExit == 0 ? "Completed" : "Error")
+          .endTerminated()
+          .endLastState();
+    }
+    if (terminated != null) {
+      return status
+          .withReady(false)
+          .withStarted(false)
+          .withNewState()
+          .withNewTerminated()
+          .withExitCode(terminated)
+          .withReason(terminated == 0 ? "Completed" : "Error")
+          .withFinishedAt(Instant.now().toString())
+          .endTerminated()
+          .endState()
+          .build();
+    }
+    if (s.restartAt != null) {
+      return status
+          .withReady(false)
+          .withStarted(false)
+          .withNewState()
+          .withNewWaiting()
+          .withReason("CrashLoopBackOff")
+          .endWaiting()
+          .endState()
+          .build();
+    }
+    return status
+        .withReady(true)
+        .withStarted(true)
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(Instant.now().toString())
+        .endRunning()
+        .endState()
+        .build();
+  }
+
+  /**
+   * Restarts the sidecars that exited while the main container runs, as a kubelet restarts
+   * restartPolicy-Always sidecars: the first time at once, then after 10 s doubling up to 5 min.
+   * Returns whether it wrote the pod's status.
+   */
+  private boolean restartSidecars(Pod pod, Running r, List<String[]> states)
+      throws IOException, InterruptedException {
+    boolean changed = false;
+    for (int i = 0; i < r.sidecars().size(); i++) {
+      Sidecar s = r.sidecars().get(i);
+      if (!exited(states.get(i))) {
+        continue;
+      }
+      if (s.restartAt == null) {
+        s.lastExit = Integer.parseInt(states.get(i)[1]);
+        long backoff = s.restarts == 0 ? 0 : Math.min(300, 10L << Math.min(s.restarts - 1, 5));
+        s.restartAt = Instant.now().plusSeconds(backoff);
+        changed = true;
+      }
+      if (!Instant.now().isBefore(s.restartAt)) {
+        Podman.ok(List.of("start", s.container));
+        s.restarts++;
+        s.restartAt = null;
+        changed = true;
+      }
+    }
+    if (changed) {
+      pod.getStatus()
+          .setInitContainerStatuses(
+              r.sidecars().stream().map(s -> sidecarStatus(s, null)).toList());
+      client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
+    }
+    return changed;
+  }
+
+  /**
+   * The main container ended: its sidecars get SIGTERM (in reverse order, SIGKILL after the pod's
+   * grace period), then the pod reports its final phase, as a kubelet does.
+   */
+  private Void finish(Pod pod, Running r, int code, boolean oomKilled) throws Exception {
+    try {
+      stopSidecars(r, r.grace());
+      Pod current = client.pods().inNamespace(ns(pod)).withName(pod.getMetadata().getName()).get();
+      if (current != null && current.getMetadata().getDeletionTimestamp() == null) {
+        terminated(current, r, code, oomKilled);
+      }
+    } finally {
+      finishing.remove(key(pod));
+    }
+    return null;
+  }
+
+  private static void stopSidecars(Running r, long grace) throws IOException, InterruptedException {
+    for (int i = r.sidecars().size() - 1; i >= 0; i--) {
+      Podman.run(List.of("stop", "-t", Long.toString(grace), r.sidecars().get(i).container));
+    }
   }
 
   /** A pod whose container cannot be created stays Pending with the reason, as on a node. */
@@ -300,10 +545,25 @@ final class ContainerKubelet implements AutoCloseable {
             .build();
     pod.getStatus().setPhase(code == 0 ? "Succeeded" : "Failed");
     pod.getStatus().setContainerStatuses(List.of(status));
+    List<ContainerStatus> sidecars = new ArrayList<>();
+    for (Sidecar s : r.sidecars()) {
+      sidecars.add(sidecarStatus(s, exitCode(s.container)));
+    }
+    pod.getStatus().setInitContainerStatuses(sidecars);
     pod.getStatus()
         .setConditions(
             List.of(new PodConditionBuilder().withType("Ready").withStatus("False").build()));
     client.pods().inNamespace(ns(pod)).resource(pod).updateStatus();
+  }
+
+  /** A stopped container's exit code, or -1 when podman no longer knows it. */
+  private static int exitCode(String container) {
+    try {
+      return Integer.parseInt(
+          Podman.ok(List.of("inspect", "--format", "{{.State.ExitCode}}", container)).strip());
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The message file's content, or with FallbackToLogsOnError the log's tail on a failure. */
@@ -439,7 +699,8 @@ final class ContainerKubelet implements AutoCloseable {
     return args;
   }
 
-  private List<String> volumeArgs(Pod pod, Container container, Path dir) throws IOException {
+  private List<String> volumeArgs(Pod pod, Container container, Path dir, String suffix)
+      throws IOException {
     List<String> args = new ArrayList<>();
     for (VolumeMount mount : container.getVolumeMounts()) {
       Volume volume =
@@ -490,7 +751,7 @@ final class ContainerKubelet implements AutoCloseable {
       args.addAll(List.of("-v", local + ":" + mount.getMountPath() + (readOnly ? ":ro" : ":rw")));
     }
     String messagePath = container.getTerminationMessagePath();
-    Path message = dir.resolve("termination-log");
+    Path message = dir.resolve("termination-log" + suffix);
     Files.writeString(message, "");
     Files.setPosixFilePermissions(message, PosixFilePermissions.fromString("rw-rw-rw-"));
     args.addAll(
@@ -501,7 +762,8 @@ final class ContainerKubelet implements AutoCloseable {
   }
 
   /** The container's environment, in a file only root can read (never on a command line). */
-  private Path envFile(Pod pod, Container container, Path dir, PodNetwork.Attachment address)
+  private Path envFile(
+      Pod pod, Container container, Path dir, PodNetwork.Attachment address, String suffix)
       throws IOException {
     StringBuilder text = new StringBuilder();
     for (EnvVar var : container.getEnv()) {
@@ -547,7 +809,7 @@ final class ContainerKubelet implements AutoCloseable {
         && !Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())) {
       text.append("KUBERNETES_MASTER=").append(apiServerForPods).append('\n');
     }
-    Path file = dir.resolve("env");
+    Path file = dir.resolve("env" + suffix);
     Files.writeString(file, text.toString());
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     return file;
@@ -573,10 +835,17 @@ final class ContainerKubelet implements AutoCloseable {
   }
 
   private void saveLog(Running r) {
+    saveLog(r.container(), r.dir().resolve("container.log"));
+    for (Sidecar s : r.sidecars()) {
+      saveLog(s.container, r.dir().resolve(s.spec.getName() + ".log"));
+    }
+  }
+
+  private static void saveLog(String container, Path file) {
     try {
-      Podman.Result logs = Podman.run(List.of("logs", r.container()));
+      Podman.Result logs = Podman.run(List.of("logs", container));
       if (logs.code() == 0) {
-        Files.writeString(r.dir().resolve("container.log"), logs.output());
+        Files.writeString(file, logs.output());
       }
     } catch (IOException | InterruptedException e) {
       // the container is gone: the last saved log stays
@@ -591,8 +860,11 @@ final class ContainerKubelet implements AutoCloseable {
   private Void finishDeletion(Pod pod, Running r, Long grace) throws Exception {
     String name = key(pod);
     try {
-      Podman.run(
-          List.of("stop", "-t", Long.toString(grace == null ? r.grace() : grace), r.container()));
+      long seconds = grace == null ? r.grace() : grace;
+      Instant begun = Instant.now();
+      Podman.run(List.of("stop", "-t", Long.toString(seconds), r.container()));
+      // the sidecars after the main container, in what is left of the grace period (at least 2 s)
+      stopSidecars(r, Math.max(2, seconds - Duration.between(begun, Instant.now()).toSeconds()));
       String[] state =
           Podman.ok(
                   List.of(
@@ -612,7 +884,7 @@ final class ContainerKubelet implements AutoCloseable {
             .withGracePeriod(0)
             .delete();
       }
-      Podman.run(List.of("rm", "-f", r.container()));
+      removeContainers(r);
     } finally {
       running.remove(name);
       network.detach(name);
@@ -627,12 +899,20 @@ final class ContainerKubelet implements AutoCloseable {
   private void stop(String name, Running r) {
     try {
       Podman.run(List.of("stop", "-t", "2", r.container()));
+      stopSidecars(r, 2);
       saveLog(r);
-      Podman.run(List.of("rm", "-f", r.container()));
+      removeContainers(r);
     } catch (IOException | InterruptedException e) {
       // the container is gone already
     } finally {
       network.detach(name);
+    }
+  }
+
+  private static void removeContainers(Running r) throws IOException, InterruptedException {
+    Podman.run(List.of("rm", "-f", r.container()));
+    for (Sidecar s : r.sidecars()) {
+      Podman.run(List.of("rm", "-f", s.container));
     }
   }
 
@@ -644,6 +924,9 @@ final class ContainerKubelet implements AutoCloseable {
           saveLog(r);
           try {
             Podman.run(List.of("rm", "-f", "-t", "0", r.container()));
+            for (Sidecar s : r.sidecars()) {
+              Podman.run(List.of("rm", "-f", "-t", "0", s.container));
+            }
           } catch (IOException | InterruptedException e) {
             // gone
           }

@@ -557,4 +557,216 @@ class OperatorWithRealTrainerTest {
     }
     throw new AssertionError("timed out after " + timeout + " waiting for " + what);
   }
+
+  @Test
+  void gymnasiumsCartPoleTrainsWithItsServerAsTheTrainerPodsSidecarContainer() throws Exception {
+    String name = "trains-gymnasium-cartpole";
+    client.resource(gymnasiumRun(name)).inNamespace(NAMESPACE).create();
+    // while it trains: both containers run, the server as the pod's native sidecar
+    Pod pod =
+        await(
+            "the trainer and its environment running in " + name,
+            () -> client.pods().inNamespace(NAMESPACE).withName(TrainerNames.pod(name, 1)).get(),
+            p ->
+                p != null
+                    && p.getStatus() != null
+                    && "Running".equals(p.getStatus().getPhase())
+                    && !p.getStatus().getInitContainerStatuses().isEmpty(),
+            Duration.ofSeconds(90));
+    assertThat(pod.getSpec().getInitContainers())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getName()).isEqualTo("environment");
+              assertThat(c.getRestartPolicy()).isEqualTo("Always");
+              assertThat(c.getImage()).isEqualTo(Podman.ENV_GYMNASIUM_IMAGE);
+            });
+    assertThat(pod.getStatus().getInitContainerStatuses().get(0).getState().getRunning())
+        .isNotNull();
+    assertThat(pod.getStatus().getContainerStatuses())
+        .extracting("name")
+        .containsExactly("trainer");
+
+    TrainingRunStatus done =
+        await(
+            name + " to end",
+            () -> status(name),
+            s -> s != null && s.state != null && s.state.isFinal(),
+            Duration.ofMinutes(4));
+
+    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(done.restarts == null ? 0 : done.restarts).isZero();
+    // Gymnasium's CartPole-v1 pays 1 a step up to 500: a random policy scores about 22
+    assertThat(done.bestCheckpoint.scoreMean).isGreaterThan(200.0).isLessThanOrEqualTo(500.0);
+    assertThat(done.bestCheckpoint.uri)
+        .startsWith("s3://ratchet-checkpoints/gymnasium/" + NAMESPACE + "/" + name + "/");
+    assertThat(kubelet.log(NAMESPACE, TrainerNames.pod(name, 1), "environment"))
+        .content()
+        .contains(
+            "ratchet-env-serve: serving 8 copies of gymnasium:CartPole-v1 on 127.0.0.1:50061");
+  }
+
+  @Test
+  void aKilledEnvironmentSidecarEndsTheAttemptAndTheRunResumesFromTheNewestCheckpoint()
+      throws Exception {
+    String name = "trains-through-an-env-kill";
+    TrainingRun run = gymnasiumRun(name);
+    run.getSpec().trainer.restartBackoffSeconds = 1;
+    client.resource(run).inNamespace(NAMESPACE).create();
+    await(
+        "a committed checkpoint of " + name,
+        () -> status(name),
+        s -> s != null && s.latestCheckpoint != null && Integer.valueOf(1).equals(s.attempt),
+        Duration.ofMinutes(2));
+
+    String pod = TrainerNames.pod(name, 1);
+    Podman.ok(
+        List.of("kill", "--signal", "KILL", kubelet.container(NAMESPACE, pod, "environment")));
+
+    // the trainer's next call fails: it exits 5 and the supervisor starts attempt 2 from there
+    TrainerConfig config = attemptConfig(name, 2);
+    String newest = newestCommitted("gymnasium", name, 1);
+    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + newest + "/");
+    TrainingRunStatus done =
+        await(
+            name + " to end",
+            () -> status(name),
+            s -> s != null && s.state != null && s.state.isFinal(),
+            Duration.ofMinutes(4));
+    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(done.restarts).isEqualTo(1);
+    assertThat(done.history)
+        .as(YAML.writeValueAsString(done.history))
+        .anyMatch(
+            h ->
+                h.type == HistoryType.RESTART
+                    && h.reason != null
+                    && h.reason.contains("exited with code 5")
+                    && h.reason.contains("environment unavailable")
+                    && h.reason.contains("went away")
+                    && !h.reason.contains("\n"));
+    // Whether the kubelet restarts the killed server (its log then says "serving" twice) before
+    // it sees the trainer's exit is a race, on a node as here; that attempt 1's server served and
+    // attempt 2's did is certain.
+    assertThat(kubelet.log(NAMESPACE, pod, "environment")).content().contains("serving 8 copies");
+    assertThat(kubelet.log(NAMESPACE, TrainerNames.pod(name, 2), "environment"))
+        .content()
+        .contains("serving 8 copies");
+  }
+
+  @Test
+  void theKubeletRestartsAnExitedSidecarWhileTheMainContainerRuns() throws Exception {
+    // no trainer: the main container is a second server, which the sidecar's death leaves running
+    String name = "trains-sidecar-restart";
+    Pod pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withTerminationGracePeriodSeconds(10L)
+            .addNewInitContainer()
+            .withName("environment")
+            .withImage(Podman.ENV_GYMNASIUM_IMAGE)
+            .withArgs("gymnasium:CartPole-v1", "--port", "50071")
+            .withRestartPolicy("Always")
+            .endInitContainer()
+            .addNewContainer()
+            .withName("main")
+            .withImage(Podman.ENV_GYMNASIUM_IMAGE)
+            .withArgs("gymnasium:CartPole-v1", "--port", "50072")
+            .endContainer()
+            .endSpec()
+            .build();
+    client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    await(
+        "the sidecar serving",
+        () -> kubelet.container(NAMESPACE, name, "environment"),
+        c -> c != null,
+        Duration.ofSeconds(60));
+    await(
+        "the sidecar's first log line",
+        () -> logOf(kubelet.container(NAMESPACE, name, "environment")),
+        log -> log.contains("serving"),
+        Duration.ofSeconds(60));
+
+    Podman.ok(
+        List.of("kill", "--signal", "KILL", kubelet.container(NAMESPACE, name, "environment")));
+
+    Pod restarted =
+        await(
+            "the sidecar restarted",
+            () -> client.pods().inNamespace(NAMESPACE).withName(name).get(),
+            p ->
+                p.getStatus() != null
+                    && !p.getStatus().getInitContainerStatuses().isEmpty()
+                    && p.getStatus().getInitContainerStatuses().get(0).getRestartCount() == 1
+                    && p.getStatus().getInitContainerStatuses().get(0).getState().getRunning()
+                        != null,
+            Duration.ofSeconds(30));
+    assertThat(restarted.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(
+            restarted
+                .getStatus()
+                .getInitContainerStatuses()
+                .get(0)
+                .getLastState()
+                .getTerminated()
+                .getExitCode())
+        .isEqualTo(137);
+    await(
+        "the restarted sidecar serving",
+        () -> logOf(kubelet.container(NAMESPACE, name, "environment")),
+        log -> log.lines().filter(l -> l.contains("serving")).count() == 2,
+        Duration.ofSeconds(60));
+
+    client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    await(
+        "the pod removed",
+        () -> client.pods().inNamespace(NAMESPACE).withName(name).get(),
+        p -> p == null,
+        Duration.ofSeconds(60));
+    // the sidecar's log outlives the pod, as the e2e tests read it
+    assertThat(kubelet.log(NAMESPACE, name, "environment"))
+        .content()
+        .contains("on 127.0.0.1:50071");
+  }
+
+  /** What a container has printed so far, or nothing when podman cannot say. */
+  private static String logOf(String container) {
+    try {
+      return container == null ? "" : Podman.ok(List.of("logs", container));
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** Gymnasium's CartPole-v1 served from the environment image (examples/gymnasium-cartpole). */
+  private TrainingRun gymnasiumRun(String name) throws IOException {
+    TrainingRun run = example("gymnasium-cartpole.yaml", name);
+    run.getSpec().environment.external.image = Podman.ENV_GYMNASIUM_IMAGE;
+    return run;
+  }
+
+  /** The newest committed checkpoint of one attempt of a run whose storage prefix is given. */
+  private String newestCommitted(String prefix, String name, int attempt) throws IOException {
+    Path checkpoints =
+        work.resolve("s3/ratchet-checkpoints")
+            .resolve(prefix)
+            .resolve(NAMESPACE)
+            .resolve(name)
+            .resolve("checkpoints");
+    try (var folders = Files.list(checkpoints)) {
+      return folders
+          .filter(f -> Files.exists(f.resolve("manifest.json")))
+          .filter(f -> f.getFileName().toString().endsWith(String.format("-a%04d", attempt)))
+          .map(f -> f.getFileName().toString())
+          .max(java.util.Comparator.naturalOrder())
+          .orElseThrow();
+    }
+  }
 }

@@ -11,17 +11,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The podman command with this project's settings for these machines ({@code
  * images/containers.conf}), and the images {@code images/build.sh} builds from the jars the Maven
- * build left.
+ * build left and from envs/python.
  */
 final class Podman {
 
   static final String TRAINER_IMAGE = "localhost/ratchet-trainer:dev";
   static final String OPERATOR_IMAGE = "localhost/ratchet-operator:dev";
+
+  /** ratchet-env-serve with Gymnasium (envs/python/Containerfile), for external environments. */
+  static final String ENV_GYMNASIUM_IMAGE = "localhost/ratchet-env-gymnasium:dev";
+
   private static final Path CONF = Artifacts.ROOT.resolve("images/containers.conf");
 
   private Podman() {}
 
-  /** Builds both images (the base first when it is missing; podman reuses unchanged layers). */
+  /** Builds the images (the bases first when they are missing; podman reuses unchanged layers). */
   static void buildImages() throws IOException, InterruptedException {
     Result built = command(List.of(Artifacts.ROOT.resolve("images/build.sh").toString()), 900);
     if (built.code() != 0) {

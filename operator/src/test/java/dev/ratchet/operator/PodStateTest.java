@@ -148,4 +148,46 @@ class PodStateTest {
     assertThat(PodState.of(pod("Pending", null)).phase()).isEqualTo(PodState.Phase.PENDING);
     assertThat(PodState.of(pod("Running", null)).phase()).isEqualTo(PodState.Phase.RUNNING);
   }
+
+  @Test
+  void theEnvironmentSidecarsStatusNeverStandsForTheTrainers() {
+    // a killed environment server (an init container) while the trainer still runs, then ends
+    Pod pod =
+        pod(
+            "Running",
+            new ContainerStatusBuilder().withNewState().withNewRunning().endRunning().endState());
+    pod.getStatus()
+        .getInitContainerStatuses()
+        .add(
+            new ContainerStatusBuilder()
+                .withName("environment")
+                .withRestartCount(1)
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(137)
+                .withReason("Error")
+                .endTerminated()
+                .endState()
+                .build());
+    assertThat(PodState.of(pod).phase()).isEqualTo(PodState.Phase.RUNNING);
+
+    pod.getStatus()
+        .getContainerStatuses()
+        .get(0)
+        .setState(
+            new ContainerStatusBuilder()
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(5)
+                .withReason("Error")
+                .withMessage("environment unavailable: the server went away")
+                .endTerminated()
+                .endState()
+                .build()
+                .getState());
+    PodState ended = PodState.of(pod);
+    assertThat(ended.phase()).isEqualTo(PodState.Phase.FAILED);
+    assertThat(ended.exitCode()).isEqualTo(5);
+    assertThat(ended.trainerReason()).isEqualTo("environment unavailable: the server went away");
+  }
 }
