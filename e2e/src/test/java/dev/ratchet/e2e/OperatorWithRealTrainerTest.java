@@ -215,12 +215,7 @@ class OperatorWithRealTrainerTest {
         .extracting("name")
         .containsExactly("registry");
 
-    TrainingRunStatus done =
-        await(
-            name + " to end",
-            () -> status(name),
-            s -> s != null && s.state != null && s.state.isFinal(),
-            Duration.ofMinutes(5));
+    TrainingRunStatus done = awaitEnd(name);
 
     assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
     // status names the pod that ran the trainer (deleted once the goal ended the run early)
@@ -250,12 +245,7 @@ class OperatorWithRealTrainerTest {
     run.getSpec().trainer.device = Device.GPU; // this machine has none: the trainer exits 2
     client.resource(run).inNamespace(NAMESPACE).create();
 
-    TrainingRunStatus failed =
-        await(
-            name + " to end",
-            () -> status(name),
-            s -> s != null && s.state != null && s.state.isFinal(),
-            Duration.ofMinutes(3));
+    TrainingRunStatus failed = awaitEnd(name);
 
     String reason = "device gpu asked for, but the engine sees no GPU";
     assertThat(failed.state).as(diagnostics(name)).isEqualTo(RunState.FAILED);
@@ -285,24 +275,8 @@ class OperatorWithRealTrainerTest {
         List.of(
             "kill", "--signal", "KILL", kubelet.container(NAMESPACE, TrainerNames.pod(name, 1))));
 
-    TrainerConfig config = attemptConfig(name, 2);
-    String newest = newestCommitted(name, 1); // the killed attempt's last commit
-    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + newest + "/");
-    TrainingRunStatus done =
-        await(
-            name + " to end",
-            () -> status(name),
-            s -> s != null && s.state != null && s.state.isFinal(),
-            Duration.ofMinutes(5));
-    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
-    assertThat(done.restarts).isEqualTo(1);
-    assertThat(done.history)
-        .as(YAML.writeValueAsString(done.history))
-        .anyMatch(
-            h ->
-                h.type == HistoryType.RESTART
-                    && h.reason != null
-                    && h.reason.contains("killed by SIGKILL"));
+    resumesFromTheKilledAttemptsNewestCommitAndSucceeds(
+        name, "quickstart", reason -> reason.contains("killed by SIGKILL"));
   }
 
   @Test
@@ -413,6 +387,25 @@ class OperatorWithRealTrainerTest {
     assertThat(events(source)).anyMatch(e -> "Extended".equals(e.getReason()));
   }
 
+  /**
+   * After attempt 1's container was killed: attempt 2 resumes from attempt 1's newest committed
+   * checkpoint and the run succeeds after that one restart, whose history reason {@code reason}
+   * accepts.
+   */
+  private TrainingRunStatus resumesFromTheKilledAttemptsNewestCommitAndSucceeds(
+      String name, String prefix, Predicate<String> reason) throws Exception {
+    TrainerConfig config = attemptConfig(name, 2);
+    String newest = newestCommitted(prefix, name, 1);
+    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + newest + "/");
+    TrainingRunStatus done = awaitEnd(name);
+    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(done.restarts).isEqualTo(1);
+    assertThat(done.history)
+        .as(YAML.writeValueAsString(done.history))
+        .anyMatch(h -> h.type == HistoryType.RESTART && h.reason != null && reason.test(h.reason));
+    return done;
+  }
+
   private TrainingRunStatus awaitEnd(String name) throws Exception {
     return await(
         name + " to end",
@@ -491,21 +484,9 @@ class OperatorWithRealTrainerTest {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
   }
 
-  /** The newest committed checkpoint (manifest written) of one attempt of a run, in storage. */
+  /** The newest committed checkpoint (manifest written) of one attempt of a quickstart run. */
   private String newestCommitted(String name, int attempt) throws IOException {
-    Path checkpoints =
-        work.resolve("s3/ratchet-checkpoints/quickstart")
-            .resolve(NAMESPACE)
-            .resolve(name)
-            .resolve("checkpoints");
-    try (var folders = Files.list(checkpoints)) {
-      return folders
-          .filter(f -> Files.exists(f.resolve("manifest.json")))
-          .filter(f -> f.getFileName().toString().endsWith(String.format("-a%04d", attempt)))
-          .map(f -> f.getFileName().toString())
-          .max(java.util.Comparator.naturalOrder())
-          .orElseThrow();
-    }
+    return newestCommitted("quickstart", name, attempt);
   }
 
   private TrainingRun example(String file, String name) throws IOException {
@@ -587,12 +568,7 @@ class OperatorWithRealTrainerTest {
         .extracting("name")
         .containsExactly("trainer");
 
-    TrainingRunStatus done =
-        await(
-            name + " to end",
-            () -> status(name),
-            s -> s != null && s.state != null && s.state.isFinal(),
-            Duration.ofMinutes(4));
+    TrainingRunStatus done = awaitEnd(name);
 
     assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
     assertThat(done.restarts == null ? 0 : done.restarts).isZero();
@@ -624,27 +600,14 @@ class OperatorWithRealTrainerTest {
         List.of("kill", "--signal", "KILL", kubelet.container(NAMESPACE, pod, "environment")));
 
     // the trainer's next call fails: it exits 5 and the supervisor starts attempt 2 from there
-    TrainerConfig config = attemptConfig(name, 2);
-    String newest = newestCommitted("gymnasium", name, 1);
-    assertThat(config.resumeFrom()).as(diagnostics(name)).endsWith("/" + newest + "/");
-    TrainingRunStatus done =
-        await(
-            name + " to end",
-            () -> status(name),
-            s -> s != null && s.state != null && s.state.isFinal(),
-            Duration.ofMinutes(4));
-    assertThat(done.state).as(diagnostics(name)).isEqualTo(RunState.SUCCEEDED);
-    assertThat(done.restarts).isEqualTo(1);
-    assertThat(done.history)
-        .as(YAML.writeValueAsString(done.history))
-        .anyMatch(
-            h ->
-                h.type == HistoryType.RESTART
-                    && h.reason != null
-                    && h.reason.contains("exited with code 5")
-                    && h.reason.contains("environment unavailable")
-                    && h.reason.contains("went away")
-                    && !h.reason.contains("\n"));
+    resumesFromTheKilledAttemptsNewestCommitAndSucceeds(
+        name,
+        "gymnasium",
+        reason ->
+            reason.contains("exited with code 5")
+                && reason.contains("environment unavailable")
+                && reason.contains("went away")
+                && !reason.contains("\n"));
     // Whether the kubelet restarts the killed server (its log then says "serving" twice) before
     // it sees the trainer's exit is a race, on a node as here; that attempt 1's server served and
     // attempt 2's did is certain.
