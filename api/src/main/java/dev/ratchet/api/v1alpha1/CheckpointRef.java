@@ -19,6 +19,12 @@ public class CheckpointRef {
   @JsonPropertyDescription("Windowed score mean when the checkpoint was written.")
   public Double scoreMean;
 
+  @JsonPropertyDescription(
+      "checkpoints.best.metric over the last checkpoints.best.window episodes when the checkpoint"
+          + " was written: the value best checkpoints are ranked by (scoreMean is over the metrics"
+          + " window, which may be longer). Absent before that window filled.")
+  public Double rankValue;
+
   @JsonPropertyDescription("Mean score of the checkpoint's evaluation episodes (spec.evaluation).")
   public Double evalScoreMean;
 

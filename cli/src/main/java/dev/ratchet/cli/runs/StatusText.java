@@ -218,6 +218,9 @@ public final class StatusText {
         + " (episode "
         + c.episode
         + (c.scoreMean == null ? "" : ", score mean " + num(c.scoreMean))
+        + (c.rankValue == null || c.rankValue.equals(c.scoreMean)
+            ? ""
+            : ", over the best window " + num(c.rankValue))
         + (c.evalScoreMean == null ? "" : ", evaluation " + num(c.evalScoreMean))
         + (c.evalSuccessRate == null
             ? ""

@@ -229,6 +229,9 @@ final class CheckpointCatalog {
     ref.episode = manifest.episode();
     ref.phase = manifest.phase();
     ref.scoreMean = Signals.of(manifest, RunMetric.SCORE_MEAN);
+    if (manifest.ranking() != null && Double.isFinite(manifest.ranking().value())) {
+      ref.rankValue = manifest.ranking().value();
+    }
     ref.evalScoreMean = Signals.of(manifest, RunMetric.EVAL_SCORE_MEAN);
     ref.evalSuccessRate = Signals.of(manifest, RunMetric.EVAL_SUCCESS_RATE);
     ref.uri = uri(manifest.id());

@@ -349,7 +349,13 @@ final class StatusRecorder {
     if (ref == null) {
       return "no checkpoint was committed";
     }
-    String score = ref.scoreMean == null ? "" : " (scoreMean " + Signals.fmt(ref.scoreMean) + ")";
-    return ref.id + score + " at " + ref.uri;
+    String score = ref.scoreMean == null ? "" : "scoreMean " + Signals.fmt(ref.scoreMean);
+    // the ranking window may be shorter than the metrics window: show what made it best too
+    String rank =
+        ref.rankValue == null || (ref.scoreMean != null && ref.rankValue.equals(ref.scoreMean))
+            ? ""
+            : Signals.fmt(ref.rankValue) + " over checkpoints.best.window";
+    String figures = score.isEmpty() || rank.isEmpty() ? score + rank : score + "; " + rank;
+    return ref.id + (figures.isEmpty() ? "" : " (" + figures + ")") + " at " + ref.uri;
   }
 }

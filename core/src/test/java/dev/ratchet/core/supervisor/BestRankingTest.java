@@ -45,12 +45,32 @@ class BestRankingTest {
     assertThat(best(early, ranked)).isEqualTo(ranked.id());
   }
 
-  private String best(CheckpointManifest... manifests) {
+  @Test
+  void statusShowsTheValueThatRankedTheBestBesideItsMetricsWindowScore() {
+    // a perfect 20-episode window early, a higher 100-episode mean later: the early one is best
+    spec.checkpoints.best.window = 20;
+    CheckpointManifest perfect = manifest(103, 471.4, ranking(RunMetric.SCORE_MEAN, 20, 500.0));
+    CheckpointManifest later = manifest(200, 494.8, ranking(RunMetric.SCORE_MEAN, 20, 489.5));
+    CheckpointCatalog catalog = catalog(perfect, later);
+
+    var ref = catalog.ref(catalog.best(spec.checkpoints.best).orElseThrow());
+
+    assertThat(ref.rankValue).isEqualTo(500.0);
+    assertThat(StatusRecorder.where(ref))
+        .startsWith(
+            "ep-000000103-a0001 (scoreMean 471.4; 500 over checkpoints.best.window) at s3://");
+    ref.rankValue = null; // a manifest written before the best window filled
+    assertThat(StatusRecorder.where(ref)).startsWith("ep-000000103-a0001 (scoreMean 471.4) at ");
+  }
+
+  private CheckpointCatalog catalog(CheckpointManifest... manifests) {
     RunContext run = new RunContext("lab", "r", 1L, spec);
-    CheckpointCatalog catalog =
-        new CheckpointCatalog(
-            run, new Observation(null, null, List.of(manifests), List.of()), List.of());
-    return catalog.best(spec.checkpoints.best).map(CheckpointManifest::id).orElse(null);
+    return new CheckpointCatalog(
+        run, new Observation(null, null, List.of(manifests), List.of()), List.of());
+  }
+
+  private String best(CheckpointManifest... manifests) {
+    return catalog(manifests).best(spec.checkpoints.best).map(CheckpointManifest::id).orElse(null);
   }
 
   private static CheckpointManifest.Ranking ranking(RunMetric metric, int window, double value) {
