@@ -82,7 +82,7 @@ public final class StatusText {
       line(b, "ETA", s.estimatedCompletionTime);
     }
     if (s.initializedFrom != null) {
-      line(b, "Started", "from the parameters of " + s.initializedFrom + " (spec.initFrom)");
+      line(b, "Warm start", "from the parameters of " + s.initializedFrom + " (spec.initFrom)");
     }
     line(b, "Best", checkpoint(s.bestCheckpoint));
     line(b, "Latest", checkpoint(s.latestCheckpoint));
