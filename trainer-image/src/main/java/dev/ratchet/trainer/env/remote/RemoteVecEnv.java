@@ -204,7 +204,7 @@ public final class RemoteVecEnv implements VecEnv {
                   + EnvironmentMethods.SERVICE
                   + "): is another program listening on environment.external.port?");
         }
-        if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+        if (!serverGone(e.getStatus()) && code != Status.Code.DEADLINE_EXCEEDED) {
           throw translate(e, where, "describe");
         }
         last = e.getStatus();
@@ -451,9 +451,25 @@ public final class RemoteVecEnv implements VecEnv {
     }
   }
 
-  private static RuntimeException translate(StatusRuntimeException e, String where, String what) {
+  /**
+   * Whether a failed call means the server's connection is gone (it exited or crashed), as opposed
+   * to a status the server sent. The transport reports a connection that closes under a call as
+   * UNAVAILABLE ("io exception") or, when the socket was already closed, as UNKNOWN ("channel
+   * closed") with the closing exception as its cause; which one depends only on timing, so both are
+   * the same event. A status the server sends carries no local cause.
+   */
+  static boolean serverGone(Status s) {
+    return s.getCode() == Status.Code.UNAVAILABLE
+        || (s.getCode() == Status.Code.UNKNOWN && s.getCause() instanceof java.io.IOException);
+  }
+
+  static RuntimeException translate(StatusRuntimeException e, String where, String what) {
     Status s = e.getStatus();
     String server = "the environment server at " + where;
+    if (serverGone(s)) {
+      return new EnvironmentUnavailableException(
+          server + " went away during a " + what + " (" + describe(s) + "): did it crash?");
+    }
     return switch (s.getCode()) {
       case DEADLINE_EXCEEDED ->
           new EnvironmentUnavailableException(
@@ -461,9 +477,6 @@ public final class RemoteVecEnv implements VecEnv {
                   + " did not answer a "
                   + what
                   + " in time (environment.external.stepTimeoutSeconds): it is stuck or too slow");
-      case UNAVAILABLE ->
-          new EnvironmentUnavailableException(
-              server + " went away during a " + what + " (" + describe(s) + "): did it crash?");
       case INVALID_ARGUMENT, FAILED_PRECONDITION, UNIMPLEMENTED ->
           new EnvironmentMismatchException(server + " refused a " + what + ": " + describe(s));
       default ->

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ratchet.trainer.env.VecEnv;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +29,40 @@ class RemoteVecEnvTest {
 
   private static RemoteVecEnv connect(PythonEnvServer server, int numEnvs) {
     return RemoteVecEnv.connect("127.0.0.1", server.port(), numEnvs, 7, SHORT, SHORT);
+  }
+
+  @Test
+  void aConnectionClosedUnderACallIsTheServerGoneWhicheverWayTheTransportReportsIt() {
+    StatusRuntimeException reset =
+        new StatusRuntimeException(
+            Status.UNAVAILABLE
+                .withDescription("io exception")
+                .withCause(new IOException("Connection reset by peer")));
+    StatusRuntimeException closed =
+        new StatusRuntimeException(
+            Status.UNKNOWN
+                .withDescription("channel closed")
+                .withCause(new ClosedChannelException()));
+    StatusRuntimeException sent =
+        new StatusRuntimeException(
+            Status.UNKNOWN.withDescription("Exception calling application: boom"));
+
+    assertThat(RemoteVecEnv.translate(reset, "127.0.0.1:1", "step"))
+        .isInstanceOf(EnvironmentUnavailableException.class)
+        .hasMessage(
+            "the environment server at 127.0.0.1:1 went away during a step (io exception): did"
+                + " it crash?");
+    assertThat(RemoteVecEnv.translate(closed, "127.0.0.1:1", "step"))
+        .isInstanceOf(EnvironmentUnavailableException.class)
+        .hasMessage(
+            "the environment server at 127.0.0.1:1 went away during a step (channel closed): did"
+                + " it crash?");
+    // what the server itself answers is no lost connection
+    assertThat(RemoteVecEnv.translate(sent, "127.0.0.1:1", "step"))
+        .isInstanceOf(EnvironmentUnavailableException.class)
+        .hasMessage(
+            "the environment server at 127.0.0.1:1 failed a step: Exception calling application:"
+                + " boom");
   }
 
   @Test
