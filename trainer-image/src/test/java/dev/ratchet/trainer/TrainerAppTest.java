@@ -41,6 +41,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,9 +178,11 @@ class TrainerAppTest {
     AtomicReference<String> badAfter = new AtomicReference<>();
     AtomicReference<Integer> port = new AtomicReference<>();
     TrainerConfig c = config("r1", 1, 120, null, s3.endpoint());
+    CountDownLatch probed = new CountDownLatch(1);
     Result r =
         run(
             c,
+            app -> holdAt(app, 119, probed),
             app -> {
               try {
                 int p = portOf(app);
@@ -197,6 +201,8 @@ class TrainerAppTest {
                 }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
+              } finally {
+                probed.countDown();
               }
             });
     assertThat(r.code()).as(r.err()).isZero();
@@ -280,9 +286,11 @@ class TrainerAppTest {
             new TrainerConfig.EvaluationPolicy(6, true, 5));
     AtomicReference<String> metrics = new AtomicReference<>();
     AtomicReference<ProgressReport> progress = new AtomicReference<>();
+    CountDownLatch probed = new CountDownLatch(1);
     Result r =
         run(
             c,
+            app -> holdAt(app, 99, probed),
             app -> {
               try {
                 int p = portOf(app);
@@ -298,6 +306,8 @@ class TrainerAppTest {
                 }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
+              } finally {
+                probed.countDown();
               }
             });
     assertThat(r.code()).as(r.err()).isZero();
@@ -351,22 +361,23 @@ class TrainerAppTest {
   @Test
   void aRunWithoutEvaluationExportsNoEvaluationSeries() throws Exception {
     AtomicReference<String> metrics = new AtomicReference<>();
+    // a long run that the probe stops once it has read: the trainer serves until then, however
+    // fast it trains (a 30-episode run could end before the probe's first read)
     Result r =
         run(
-            config("unevaluated", 1, 30, null, s3.endpoint()),
+            config("unevaluated", 1, 5000, null, s3.endpoint()),
             app -> {
               try {
                 int p = portOf(app);
-                for (int i = 0; i < 400; i++) {
-                  if (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode()
-                      >= 25) {
-                    metrics.set(get(p, "/metrics"));
-                    return;
-                  }
+                while (json.readValue(get(p, "/v1/progress"), ProgressReport.class).episode()
+                    < 25) {
                   Thread.sleep(25);
                 }
+                metrics.set(get(p, "/metrics"));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
+              } finally {
+                app.requestStop();
               }
             });
     assertThat(r.code()).as(r.err()).isZero();
@@ -459,6 +470,25 @@ class TrainerAppTest {
    * on its training thread, so the preempt checkpoint falls at the same update boundary however
    * loaded the machine is.
    */
+  /**
+   * Holds the training thread as episode {@code episode} ends until {@code probed} opens (a minute
+   * at most), so that a probe reads the trainer's endpoints while it still trains, however fast it
+   * trains: an HTTP read on another thread otherwise races a short run's end. The updates before
+   * that episode have published their progress by then.
+   */
+  private static void holdAt(TrainerApp app, long episode, CountDownLatch probed) {
+    app.onEpisodeEnded(
+        e -> {
+          if (e == episode) {
+            try {
+              probed.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+  }
+
   private static void stopAfter(TrainerApp app, long episodes) {
     app.onEpisodeEnded(
         episode -> {
