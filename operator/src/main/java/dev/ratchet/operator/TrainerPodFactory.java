@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,13 +128,7 @@ public final class TrainerPodFactory {
             .endHttpGet()
             .withPeriodSeconds(10)
             .endReadinessProbe()
-            .withNewSecurityContext()
-            .withReadOnlyRootFilesystem(true)
-            .withAllowPrivilegeEscalation(false)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
+            .withSecurityContext(lockedDown())
             .addNewVolumeMount()
             .withName("config")
             .withMountPath(CONFIG_DIR)
@@ -167,6 +163,21 @@ public final class TrainerPodFactory {
    * it starts before the trainer and is stopped when the trainer's container ends, so the pod ends
    * with the trainer, as the run's lifecycle wants; it runs as locked down as the trainer.
    */
+  /**
+   * The container security both of a trainer pod's containers run under, defined once so the
+   * environment sidecar cannot drift from the trainer: read-only root, no privilege escalation, no
+   * capabilities.
+   */
+  private static SecurityContext lockedDown() {
+    return new SecurityContextBuilder()
+        .withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .build();
+  }
+
   private static Container environmentSidecar(EnvironmentSpec env) {
     ExternalEnvironmentSpec external = env.external;
     if (external == null || external.image == null || external.image.isBlank()) {
@@ -188,13 +199,7 @@ public final class TrainerPodFactory {
         .withValue(Integer.toString(env.numEnvs))
         .endEnv()
         .withResources(external.resources)
-        .withNewSecurityContext()
-        .withReadOnlyRootFilesystem(true)
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(lockedDown())
         .addNewVolumeMount()
         .withName("scratch")
         .withMountPath("/tmp")
